@@ -1,0 +1,164 @@
+/**
+ * Background replacement with clean edges. The segmentation mask comes from a 256×256 model and is
+ * soft and blocky once enlarged; a guided filter (He et al., 2010) steered by the photo itself
+ * snaps the transition to the real edges of hair and shoulders. Colour from the old background
+ * that bleeds into semi-transparent hair is then replaced by white, not just faded.
+ */
+import { boxMean } from './pixels';
+
+export interface MattingOptions {
+  radius: number;
+  epsilon: number;
+  /** Half-width, px, of the band around the mask's edge in which alpha is re-decided. */
+  band: number;
+}
+
+const DEFAULTS: MattingOptions = { radius: 4, epsilon: 2e-3, band: 6 };
+
+/**
+ * Refines a coarse alpha (0..1) against an RGB guide of the same size with the colour guided
+ * filter, so an edge between hair and a wall of similar brightness but another colour is found.
+ */
+export function refineAlpha(rgb: Uint8Array, coarse: Float32Array, width: number, height: number, options = DEFAULTS): Float32Array {
+  const { radius: r, epsilon, band } = options;
+  const n = width * height;
+  const box = (a: Float32Array) => boxMean(a, width, height, r);
+  const channel = (c: number) => {
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) out[i] = rgb[i * 3 + c]! / 255;
+    return out;
+  };
+  const product = (a: Float32Array, b: Float32Array) => {
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) out[i] = a[i]! * b[i]!;
+    return out;
+  };
+  const I = [channel(0), channel(1), channel(2)] as const;
+  const meanI = I.map(box);
+  const meanP = box(coarse);
+  const meanIP = I.map((c) => box(product(c, coarse)));
+  // Covariance of the guide: rr, rg, rb, gg, gb, bb.
+  const pairs = [[0, 0], [0, 1], [0, 2], [1, 1], [1, 2], [2, 2]] as const;
+  const meanII = pairs.map(([a, b]) => box(product(I[a], I[b])));
+
+  const A = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+  const B = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const m0 = meanI[0]![i]!;
+    const m1 = meanI[1]![i]!;
+    const m2 = meanI[2]![i]!;
+    const mp = meanP[i]!;
+    const c0 = meanIP[0]![i]! - m0 * mp;
+    const c1 = meanIP[1]![i]! - m1 * mp;
+    const c2 = meanIP[2]![i]! - m2 * mp;
+    const s00 = meanII[0]![i]! - m0 * m0 + epsilon;
+    const s01 = meanII[1]![i]! - m0 * m1;
+    const s02 = meanII[2]![i]! - m0 * m2;
+    const s11 = meanII[3]![i]! - m1 * m1 + epsilon;
+    const s12 = meanII[4]![i]! - m1 * m2;
+    const s22 = meanII[5]![i]! - m2 * m2 + epsilon;
+    // Inverse of the symmetric 3×3 covariance (cofactors over the determinant).
+    const i00 = s11 * s22 - s12 * s12;
+    const i01 = s02 * s12 - s01 * s22;
+    const i02 = s01 * s12 - s02 * s11;
+    const i11 = s00 * s22 - s02 * s02;
+    const i12 = s01 * s02 - s00 * s12;
+    const i22 = s00 * s11 - s01 * s01;
+    const det = s00 * i00 + s01 * i01 + s02 * i02;
+    const a0 = (i00 * c0 + i01 * c1 + i02 * c2) / det;
+    const a1 = (i01 * c0 + i11 * c1 + i12 * c2) / det;
+    const a2 = (i02 * c0 + i12 * c1 + i22 * c2) / det;
+    A[0]![i] = a0;
+    A[1]![i] = a1;
+    A[2]![i] = a2;
+    B[i] = mp - a0 * m0 - a1 * m1 - a2 * m2;
+  }
+  const meanA = A.map(box);
+  const meanB = box(B);
+
+  // Only a band around the mask's edge is re-decided; elsewhere the model's answer stands, so a
+  // white shirt against a white wall cannot be dissolved by the guide.
+  const hard = new Float32Array(n);
+  for (let i = 0; i < n; i++) hard[i] = coarse[i]! > 0.5 ? 1 : 0;
+  const nearEdge = boxMean(hard, width, height, band);
+  const alpha = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const e = nearEdge[i]!;
+    let q = hard[i]!;
+    if (e > 0 && e < 1) {
+      q = meanA[0]![i]! * I[0][i]! + meanA[1]![i]! * I[1][i]! + meanA[2]![i]! * I[2][i]! + meanB[i]!;
+    }
+    // Snap near-certain values so the background is exactly white and the face exactly kept.
+    alpha[i] = q <= 0.06 ? 0 : q >= 0.94 ? 1 : q;
+  }
+  return alpha;
+}
+
+/** Keeps the part of a mask connected to `seed` (the face), dropping people in the background. */
+export function keepConnected(mask: Float32Array, size: number, seed: [number, number], threshold = 0.5): void {
+  const sx = Math.max(0, Math.min(size - 1, Math.round(seed[0])));
+  const sy = Math.max(0, Math.min(size - 1, Math.round(seed[1])));
+  const seen = new Uint8Array(size * size);
+  if (mask[sy * size + sx]! <= threshold) return;
+  const stack = [sy * size + sx];
+  seen[sy * size + sx] = 1;
+  while (stack.length) {
+    const i = stack.pop()!;
+    const x = i % size;
+    const y = (i - x) / size;
+    for (const j of [x > 0 ? i - 1 : -1, x < size - 1 ? i + 1 : -1, y > 0 ? i - size : -1, y < size - 1 ? i + size : -1]) {
+      if (j >= 0 && !seen[j] && mask[j]! > threshold) {
+        seen[j] = 1;
+        stack.push(j);
+      }
+    }
+  }
+  // The kept part's soft edge lies just outside it: grow it by two pixels before cutting.
+  let keep = seen;
+  for (let pass = 0; pass < 2; pass++) {
+    const grown = new Uint8Array(keep);
+    for (let i = 0; i < size * size; i++) {
+      if (keep[i]) continue;
+      const x = i % size;
+      if ((x > 0 && keep[i - 1]) || (x < size - 1 && keep[i + 1]) || (i >= size && keep[i - size]) || (i + size < size * size && keep[i + size])) grown[i] = 1;
+    }
+    keep = grown;
+  }
+  for (let i = 0; i < size * size; i++) if (!keep[i]) mask[i] = 0;
+}
+
+/**
+ * Composites the photo onto pure white. Where alpha is partial, the local background colour
+ * (estimated from nearby background pixels) is taken out of the pixel before white is blended in.
+ */
+export function compositeOnWhite(rgb: Uint8Array, alpha: Float32Array, width: number, height: number): Uint8Array {
+  const n = width * height;
+  const weight = new Float32Array(n);
+  for (let i = 0; i < n; i++) weight[i] = (1 - alpha[i]!) ** 2;
+  const meanW = boxMean(weight, width, height, 12);
+  const background: Float32Array[] = [];
+  for (let c = 0; c < 3; c++) {
+    const weighted = new Float32Array(n);
+    for (let i = 0; i < n; i++) weighted[i] = rgb[i * 3 + c]! * weight[i]!;
+    background.push(boxMean(weighted, width, height, 12));
+  }
+  const out = new Uint8Array(n * 3);
+  for (let i = 0; i < n; i++) {
+    const a = alpha[i]!;
+    for (let c = 0; c < 3; c++) {
+      const o = i * 3 + c;
+      if (a >= 1) {
+        out[o] = rgb[o]!;
+        continue;
+      }
+      if (a <= 0) {
+        out[o] = 255;
+        continue;
+      }
+      const bg = meanW[i]! > 1e-4 ? background[c]![i]! / meanW[i]! : 255;
+      const fg = Math.max(0, Math.min(255, (rgb[o]! - (1 - a) * bg) / Math.max(a, 0.05)));
+      out[o] = Math.round(a * fg + (1 - a) * 255);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,219 @@
+/**
+ * Image-quality checks on the face region of the rendered photo (face ≈ 200 px wide, so one
+ * threshold fits every input size). Each function returns the measured value; the limits sit in
+ * QUALITY_LIMITS so that the report can show both.
+ */
+import type { FaceMeasure, Point } from './landmarks';
+import { luminance } from './pixels';
+
+export const QUALITY_LIMITS = {
+  /** Mean |Laplacian| over local contrast in the eye/brow band; sharp faces read 0.09+. */
+  sharpnessMin: 0.055,
+  /** Median face luma 0..255. */
+  lumaMin: 75,
+  lumaMax: 225,
+  /** Share of clipped (≥ 250) face pixels. */
+  clippedMax: 0.2,
+  /** Darker cheek over brighter cheek. */
+  evennessMin: 0.62,
+  /** Mean chroma (max − min channel) of the person; a grey photo reads < 4. */
+  chromaMin: 6,
+  /** Skin chromaticity distance from the normal skin locus. */
+  castMax: 0.06,
+  eyeOpennessMin: 0.1,
+  mouthOpennessMax: 0.15,
+  yawMax: 0.33,
+  yawWarn: 0.18,
+  noseDropMin: 0.28,
+  noseDropMax: 0.62,
+  rollStraightenMax: 12,
+  whiteClothingMax: 0.4,
+  foreheadSkinMin: 0.45,
+  glassesGlareMax: 0.08,
+} as const;
+
+export interface Region {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+export interface ImageView {
+  rgb: Uint8Array;
+  alpha: Float32Array;
+  width: number;
+  height: number;
+}
+
+function clampRegion(r: Region, w: number, h: number): Region {
+  return {
+    x0: Math.max(0, Math.min(w, Math.round(r.x0))),
+    y0: Math.max(0, Math.min(h, Math.round(r.y0))),
+    x1: Math.max(0, Math.min(w, Math.round(r.x1))),
+    y1: Math.max(0, Math.min(h, Math.round(r.y1))),
+  };
+}
+
+function pixelsIn(img: ImageView, region: Region, personOnly = true): number[] {
+  const r = clampRegion(region, img.width, img.height);
+  const idx: number[] = [];
+  for (let y = r.y0; y < r.y1; y++) {
+    for (let x = r.x0; x < r.x1; x++) {
+      const i = y * img.width + x;
+      if (!personOnly || img.alpha[i]! > 0.5) idx.push(i);
+    }
+  }
+  return idx;
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** Face regions in output coordinates, derived from the landmarks mapped onto the output. */
+export function faceRegions(face: FaceMeasure) {
+  const fw = face.faceWidth;
+  const [ex, ey] = face.eyeMid;
+  const nose: Point = face.noseTip;
+  return {
+    cheekLeft: { x0: face.cheekLeft[0] + 0.1 * fw, x1: nose[0] - 0.1 * fw, y0: ey + 0.12 * fw, y1: ey + 0.42 * fw },
+    cheekRight: { x0: nose[0] + 0.1 * fw, x1: face.cheekRight[0] - 0.1 * fw, y0: ey + 0.12 * fw, y1: ey + 0.42 * fw },
+    forehead: { x0: face.eyeLeft[0], x1: face.eyeRight[0], y0: ey - 0.48 * fw, y1: ey - 0.3 * fw },
+    eyes: { x0: ex - 0.42 * fw, x1: ex + 0.42 * fw, y0: ey - 0.22 * fw, y1: ey + 0.1 * fw },
+    eyeBoxes: [
+      { x0: face.eyeLeft[0] - 0.13 * fw, x1: face.eyeLeft[0] + 0.13 * fw, y0: ey - 0.08 * fw, y1: ey + 0.08 * fw },
+      { x0: face.eyeRight[0] - 0.13 * fw, x1: face.eyeRight[0] + 0.13 * fw, y0: ey - 0.08 * fw, y1: ey + 0.08 * fw },
+    ],
+    face: { x0: face.cheekLeft[0] + 0.08 * fw, x1: face.cheekRight[0] - 0.08 * fw, y0: ey - 0.3 * fw, y1: face.chin[1] - 0.08 * fw },
+    torso: { x0: ex - 0.6 * fw, x1: ex + 0.6 * fw, y0: face.chin[1] + 0.25 * fw, y1: Number.POSITIVE_INFINITY },
+  };
+}
+
+/** Blur: mean absolute Laplacian relative to the local contrast, over the eyes and brows. */
+export function sharpness(img: ImageView, region: Region): number {
+  const r = clampRegion(region, img.width, img.height);
+  const luma = luminance(img.rgb);
+  const w = img.width;
+  let lap = 0;
+  let n = 0;
+  let sum = 0;
+  let sumSq = 0;
+  for (let y = Math.max(1, r.y0); y < Math.min(img.height - 1, r.y1); y++) {
+    for (let x = Math.max(1, r.x0); x < Math.min(w - 1, r.x1); x++) {
+      const i = y * w + x;
+      const v = luma[i]!;
+      lap += Math.abs(4 * v - luma[i - 1]! - luma[i + 1]! - luma[i - w]! - luma[i + w]!);
+      sum += v;
+      sumSq += v * v;
+      n++;
+    }
+  }
+  if (n === 0) return 0;
+  const mean = sum / n;
+  const std = Math.sqrt(Math.max(0, sumSq / n - mean * mean));
+  return lap / n / Math.max(8, std);
+}
+
+export interface Exposure {
+  medianLuma: number;
+  clipped: number;
+  evenness: number;
+}
+
+export function exposure(img: ImageView, face: FaceMeasure): Exposure {
+  const regions = faceRegions(face);
+  const luma = luminance(img.rgb);
+  const facePixels = pixelsIn(img, regions.face).map((i) => luma[i]!);
+  const left = pixelsIn(img, regions.cheekLeft).map((i) => luma[i]!);
+  const right = pixelsIn(img, regions.cheekRight).map((i) => luma[i]!);
+  const ml = median(left);
+  const mr = median(right);
+  return {
+    medianLuma: median(facePixels),
+    clipped: facePixels.filter((v) => v >= 250).length / Math.max(1, facePixels.length),
+    evenness: Math.min(ml, mr) / Math.max(1, ml, mr),
+  };
+}
+
+/** Mean chroma of the person (max − min channel). */
+export function personChroma(img: ImageView): number {
+  let sum = 0;
+  let n = 0;
+  for (let i = 0; i < img.width * img.height; i++) {
+    if (img.alpha[i]! < 0.5) continue;
+    const r = img.rgb[i * 3]!;
+    const g = img.rgb[i * 3 + 1]!;
+    const b = img.rgb[i * 3 + 2]!;
+    sum += Math.max(r, g, b) - Math.min(r, g, b);
+    n++;
+  }
+  return n ? sum / n : 0;
+}
+
+/**
+ * Colour cast: the skin's chromaticity (r, g) compared with the locus human skin of every tone
+ * occupies under neutral light (r ≈ 0.38–0.50, g ≈ 0.29–0.35). Distance 0 inside it.
+ */
+export function skinCast(img: ImageView, face: FaceMeasure): { distance: number; r: number; g: number } {
+  const regions = faceRegions(face);
+  const idx = [...pixelsIn(img, regions.cheekLeft), ...pixelsIn(img, regions.cheekRight)];
+  let sr = 0;
+  let sg = 0;
+  let sb = 0;
+  for (const i of idx) {
+    sr += img.rgb[i * 3]!;
+    sg += img.rgb[i * 3 + 1]!;
+    sb += img.rgb[i * 3 + 2]!;
+  }
+  const total = Math.max(1, sr + sg + sb);
+  const r = sr / total;
+  const g = sg / total;
+  const outside = (v: number, lo: number, hi: number) => (v < lo ? lo - v : v > hi ? v - hi : 0);
+  return { distance: Math.hypot(outside(r, 0.37, 0.52), outside(g, 0.28, 0.355)), r, g };
+}
+
+/** Share of light, colourless pixels on the torso (white shirt on a white background). */
+export function whiteClothing(img: ImageView, face: FaceMeasure): number {
+  const idx = pixelsIn(img, faceRegions(face).torso);
+  if (idx.length < 200) return 0;
+  let white = 0;
+  for (const i of idx) {
+    const r = img.rgb[i * 3]!;
+    const g = img.rgb[i * 3 + 1]!;
+    const b = img.rgb[i * 3 + 2]!;
+    if (Math.min(r, g, b) > 185 && Math.max(r, g, b) - Math.min(r, g, b) < 30) white++;
+  }
+  return white / idx.length;
+}
+
+/** Share of forehead pixels that look like the cheeks' skin; hair over the forehead lowers it. */
+export function foreheadSkin(img: ImageView, face: FaceMeasure): number {
+  const regions = faceRegions(face);
+  const cheeks = [...pixelsIn(img, regions.cheekLeft), ...pixelsIn(img, regions.cheekRight)];
+  const forehead = pixelsIn(img, regions.forehead, false);
+  if (!cheeks.length || !forehead.length) return 1;
+  const ref = [0, 1, 2].map((c) => median(cheeks.map((i) => img.rgb[i * 3 + c]!)));
+  let skin = 0;
+  for (const i of forehead) {
+    const d = Math.hypot(img.rgb[i * 3]! - ref[0]!, img.rgb[i * 3 + 1]! - ref[1]!, img.rgb[i * 3 + 2]! - ref[2]!);
+    // Lighting varies across the face: compare chromaticity loosely and brightness very loosely.
+    if (d < 70) skin++;
+  }
+  return skin / forehead.length;
+}
+
+/** Share of near-white pixels in the eye boxes beyond small catchlights (lens reflections). */
+export function eyeGlare(img: ImageView, face: FaceMeasure): number {
+  let glare = 0;
+  let n = 0;
+  for (const box of faceRegions(face).eyeBoxes) {
+    for (const i of pixelsIn(img, box, false)) {
+      n++;
+      if (Math.min(img.rgb[i * 3]!, img.rgb[i * 3 + 1]!, img.rgb[i * 3 + 2]!) > 235) glare++;
+    }
+  }
+  return n ? glare / n : 0;
+}

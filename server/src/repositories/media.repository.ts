@@ -1,0 +1,161 @@
+/**
+ * The only module that imports sharp. Everything the photo engine needs from libvips — probing,
+ * decoding with orientation and colour space, resampling, encoding — goes through here, so limits
+ * and settings live in one place.
+ */
+import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp';
+
+// One libvips thread per call: the worker pool already runs one engine per core.
+sharp.concurrency(1);
+sharp.cache(false);
+
+export interface RawImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+  channels: 1 | 3 | 4;
+}
+
+export interface ProbeResult {
+  format: string;
+  width: number;
+  height: number;
+  pages: number;
+}
+
+export interface Rect {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+export class MediaError extends Error {
+  constructor(
+    readonly kind: 'unreadable' | 'unsupported' | 'too_large',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Formats a phone or album can give us that libvips decodes reliably. */
+const DECODABLE = new Set(['jpeg', 'png', 'webp', 'tiff', 'gif', 'heif', 'avif']);
+
+function raw(data: Buffer, info: OutputInfo): RawImage {
+  return {
+    data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+    width: info.width,
+    height: info.height,
+    channels: info.channels as RawImage['channels'],
+  };
+}
+
+function fromRaw(img: RawImage): Sharp {
+  return sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels } });
+}
+
+/** Reads the header only; never decodes pixels, so a decompression bomb costs nothing here. */
+export async function probe(input: Buffer, maxPixels: number): Promise<ProbeResult> {
+  let meta: Metadata;
+  try {
+    meta = await sharp(input, { limitInputPixels: false }).metadata();
+  } catch (err) {
+    throw new MediaError('unreadable', `cannot read image header: ${(err as Error).message}`);
+  }
+  const { format, width, height } = meta;
+  if (!format || !width || !height) throw new MediaError('unreadable', 'image has no size');
+  if (format === 'svg' || !DECODABLE.has(format)) {
+    throw new MediaError('unsupported', `unsupported format: ${format}`);
+  }
+  const pages = meta.pages ?? 1;
+  if (width * height > maxPixels) {
+    throw new MediaError('too_large', `${width}×${height} exceeds ${maxPixels} pixels`);
+  }
+  // EXIF orientations 5–8 swap the axes.
+  const swap = (meta.orientation ?? 1) >= 5;
+  return { format, width: swap ? height : width, height: swap ? width : height, pages };
+}
+
+/**
+ * Decodes once, upright (EXIF orientation applied), in sRGB, any alpha flattened onto white, and
+ * scaled to `width`×`height` (the oriented size divided by a power of two lets libvips shrink
+ * while decoding the JPEG instead of decoding every pixel at full size).
+ */
+export async function decodeUpright(input: Buffer, width: number, height: number, maxPixels: number): Promise<RawImage> {
+  try {
+    const { data, info } = await sharp(input, { limitInputPixels: maxPixels, failOn: 'error', pages: 1 })
+      .rotate()
+      .resize(width, height, { fit: 'fill', kernel: 'lanczos3' })
+      .flatten({ background: '#ffffff' })
+      .toColourspace('srgb')
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return raw(data, info);
+  } catch (err) {
+    throw new MediaError('unreadable', `cannot decode image: ${(err as Error).message}`);
+  }
+}
+
+/** Resamples a raw image (any channel count) to an exact size. */
+export async function resize(img: RawImage, width: number, height: number, kernel: 'lanczos3' | 'linear' = 'lanczos3'): Promise<RawImage> {
+  const { data, info } = await fromRaw(img)
+    .resize(width, height, { fit: 'fill', kernel })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return raw(data, info);
+}
+
+/**
+ * Cuts `rect` out of an image; parts of the rect outside the image are filled with `fill`
+ * (one value per channel).
+ */
+export async function extractPadded(img: RawImage, rect: Rect, fill: number[]): Promise<RawImage> {
+  const left = Math.max(0, rect.left);
+  const top = Math.max(0, rect.top);
+  const right = Math.min(img.width, rect.left + rect.width);
+  const bottom = Math.min(img.height, rect.top + rect.height);
+  const background = { r: fill[0] ?? 0, g: fill[1] ?? fill[0] ?? 0, b: fill[2] ?? fill[0] ?? 0, alpha: (fill[3] ?? 255) / 255 };
+  if (img.channels === 1) throw new Error('extractPadded takes RGB or RGBA');
+  if (right <= left || bottom <= top) {
+    const { data, info } = await sharp({ create: { width: rect.width, height: rect.height, channels: img.channels, background } })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return raw(data, info);
+  }
+  let pipeline = fromRaw(img).extract({ left, top, width: right - left, height: bottom - top });
+  if (left > rect.left || top > rect.top || right < rect.left + rect.width || bottom < rect.top + rect.height) {
+    pipeline = pipeline.extend({
+      left: left - rect.left,
+      top: top - rect.top,
+      right: rect.left + rect.width - right,
+      bottom: rect.top + rect.height - bottom,
+      background,
+    });
+  }
+  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+  return raw(data, info);
+}
+
+/**
+ * Rotates about the image centre by `degrees` (clockwise), growing the canvas to hold the result;
+ * uncovered corners are transparent white.
+ */
+export async function rotate(img: RawImage, degrees: number): Promise<RawImage> {
+  const { data, info } = await fromRaw(img)
+    .rotate(degrees, { background: { r: 255, g: 255, b: 255, alpha: 0 } })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return raw(data, info);
+}
+
+/**
+ * Baseline JPEG with no metadata at all (sharp writes none unless asked), 4:2:0 chroma like the
+ * standards' reference files. Density is patched into the JFIF header by the caller.
+ */
+export async function encodeJpeg(rgb: RawImage, quality: number): Promise<Buffer> {
+  return fromRaw(rgb)
+    .jpeg({ quality, progressive: false, chromaSubsampling: '4:2:0', mozjpeg: false, optimiseCoding: true })
+    .toBuffer();
+}
