@@ -27,7 +27,7 @@ export const INPUT_LIMITS = {
   /** Largest enlargement of the source allowed before the photo is too small. */
   maxUpscale: 1.5,
   /** The working copy keeps at least this many pixels on its short side. */
-  workingMinSide: 1200,
+  workingMinSide: 720,
   modelMaxSide: 1024,
 } as const;
 
@@ -229,18 +229,18 @@ export async function processPhoto(input: Buffer, certCode: CertCode): Promise<E
   const cutOff = headCutOff(spec, transform, working, mask, crownWorking, face);
   const upscale = solution.scale / shrink;
   timer.lap('geometry');
-  if (cutOff) return fail('HEAD_CUT_OFF', null, cutOff);
-  checks.add('HEAD_CUT_OFF', true, null, '头顶、下巴、肩膀在画面内');
-  if (upscale > INPUT_LIMITS.maxUpscale) {
-    return fail('LOW_RESOLUTION', Math.round(face.faceWidth * shrink), `脸宽 ≥ ${Math.ceil(spec.faceWidth.min / INPUT_LIMITS.maxUpscale)} px`);
-  }
-  checks.add('LOW_RESOLUTION', true, Math.round(face.faceWidth * shrink), `脸宽 ≥ ${Math.ceil(spec.faceWidth.min / INPUT_LIMITS.maxUpscale)} px`);
+  // A crop that cannot be made is reported, but the quality checks still run on a best-effort
+  // render so the person learns everything to fix in one go.
+  checks.add('HEAD_CUT_OFF', !cutOff, null, cutOff ?? '头顶、下巴、肩膀在画面内');
+  const minFace = Math.ceil(spec.faceWidth.min / INPUT_LIMITS.maxUpscale);
+  checks.add('LOW_RESOLUTION', upscale <= INPUT_LIMITS.maxUpscale, Math.round(face.faceWidth * shrink), `脸宽 ≥ ${minFace} px`);
+  const cropPossible = !cutOff && upscale <= INPUT_LIMITS.maxUpscale;
   checks.add('CROWN_TRIMMED', !solution.crownTrimmed, round1(solution.predicted.crownMargin), `≥ ${spec.crownMargin.min} px`);
 
   // 6. Render: more detail is decoded only when the working copy is too small for this crop.
   let source = working;
   let sourceTransform = transform;
-  if (solution.scale > 1 && shrink > 1) {
+  if (cropPossible && solution.scale > 1 && shrink > 1) {
     let finer = shrink;
     while (finer > 1 && solution.scale * (finer / shrink) > 1) finer /= 2;
     source = await media.decodeUpright(input, Math.floor(original.width / finer), Math.floor(original.height / finer), INPUT_LIMITS.maxPixels);
@@ -262,6 +262,8 @@ export async function processPhoto(input: Buffer, certCode: CertCode): Promise<E
   qualityChecks(checks, { rgb, alpha, width: spec.width, height: spec.height }, outFace);
   timer.lap('quality');
 
+  if (!cropPossible) return { report: finish(certCode, checks, timer), jpeg: null };
+
   // 8. Encode into the file-size band.
   const encoded = await encodeInBand({ data: photo, width: spec.width, height: spec.height, channels: 3 }, spec);
   checks.add(
@@ -273,7 +275,7 @@ export async function processPhoto(input: Buffer, certCode: CertCode): Promise<E
   timer.lap('encode');
 
   // 9. Measure the output itself.
-  const geometry = await measureOutput(models, photo, alpha, spec);
+  const geometry = await measureOutput(models, photo, spec);
   timer.lap('verify');
   checks.add('OUTPUT_GEOMETRY', geometry !== null && geometryWithin(spec, geometry, solution.crownTrimmed), null, '头顶距、眼睛位置、头部高度符合规格');
   checks.add(
@@ -320,6 +322,9 @@ function outputBounds(t: CropTransform, spec: PhotoSpec): Rect {
   };
 }
 
+/** Mask level at which the thin top of the hair already counts (a person sees it as hair). */
+const CROWN_MASK_MIN = 0.2;
+
 /**
  * Crown: in the straightened frame, the first row above the eyes where most of a narrow column
  * band over the face centre is person.
@@ -334,9 +339,9 @@ function findCrown(mask: PersonMask, face: FaceMeasure, straighten: CropTransfor
     let person = 0;
     for (let i = 0; i < samples; i++) {
       const x = cx - 0.2 * fw + (0.4 * fw * i) / (samples - 1);
-      if (maskAt(mask, straighten.fromFrame([x, y])) > 0.5) person++;
+      if (maskAt(mask, straighten.fromFrame([x, y])) > CROWN_MASK_MIN) person++;
     }
-    if (person >= samples * 0.4) return y;
+    if (person >= samples * 0.3) return y;
   }
   // No hair found above the brows: the forehead line stands in (bald head on a matching wall).
   return straighten.toFrame(face.forehead)[1];
@@ -345,7 +350,8 @@ function findCrown(mask: PersonMask, face: FaceMeasure, straighten: CropTransfor
 /** Says what is missing from the frame, or null when the crop fits the source. */
 function headCutOff(spec: PhotoSpec, t: CropTransform, working: RawImage, mask: PersonMask, crown: Point, face: FaceMeasure): string | null {
   const { width, height } = working;
-  if (crown[1] <= 1.5) return '头顶超出画面';
+  // Hair reaching the top edge may go on beyond it: the crown is not known to be in the photo.
+  if (crown[1] <= Math.max(1.5, face.faceWidth * 0.015)) return '头顶超出画面';
   if (face.chin[1] >= height - 1) return '下巴超出画面';
   // The bottom edge of the photo must be real picture (shoulders), not fill.
   const tolerance = (spec.height * 0.02) / t.scale;
@@ -445,19 +451,29 @@ async function encodeInBand(img: RawImage, spec: PhotoSpec): Promise<{ jpeg: Buf
 }
 
 /** Detects the face again on the finished photo and measures it there. */
-async function measureOutput(models: Models, photo: Uint8Array, alpha: Float32Array, spec: PhotoSpec): Promise<OutputGeometry | null> {
+async function measureOutput(models: Models, photo: Uint8Array, spec: PhotoSpec): Promise<OutputGeometry | null> {
   const faces = await detectFaces(models, { data: photo, width: spec.width, height: spec.height, channels: 3 });
   const main = faces.sort((a, b) => faceArea(b) - faceArea(a))[0];
   if (!main) return null;
   const f = measureFace(main.mesh);
-  // Crown on the output: first row over the face centre where the person begins.
+  // Crown on the output: the first of three rows over the face centre in which the person is
+  // visible (a pixel visibly off white), as a person looking at the photo would place it.
   const band = Math.round(f.faceWidth * 0.2);
   const cx = Math.round(f.centre[0]);
+  const x0 = Math.max(0, cx - band);
+  const x1 = Math.min(spec.width - 1, cx + band);
+  const needed = Math.max(3, (x1 - x0 + 1) * 0.05);
+  const visible = (y: number) => {
+    let n = 0;
+    for (let x = x0; x <= x1; x++) {
+      const i = (y * spec.width + x) * 3;
+      if (Math.min(photo[i]!, photo[i + 1]!, photo[i + 2]!) < 235) n++;
+    }
+    return n >= needed;
+  };
   let crownY = 0;
-  for (let y = 0; y < spec.height; y++) {
-    let person = 0;
-    for (let x = Math.max(0, cx - band); x <= Math.min(spec.width - 1, cx + band); x++) if (alpha[y * spec.width + x]! > 0.5) person++;
-    if (person >= band * 0.8) {
+  for (let y = 0; y + 2 < spec.height; y++) {
+    if (visible(y) && visible(y + 1) && visible(y + 2)) {
       crownY = y;
       break;
     }

@@ -18,8 +18,8 @@ export const QUALITY_LIMITS = {
   evennessMin: 0.62,
   /** Mean chroma (max − min channel) of the person; a grey photo reads < 4. */
   chromaMin: 6,
-  /** Skin chromaticity distance from the normal skin locus. */
-  castMax: 0.06,
+  /** Skin chromaticity distance from the box normal skin occupies (see skinCast). */
+  castMax: 0.01,
   eyeOpennessMin: 0.1,
   mouthOpennessMax: 0.15,
   yawMax: 0.33,
@@ -154,10 +154,12 @@ export function personChroma(img: ImageView): number {
 }
 
 /**
- * Colour cast: the skin's chromaticity (r, g) compared with the locus human skin of every tone
- * occupies under neutral light (r ≈ 0.38–0.50, g ≈ 0.29–0.35). Distance 0 inside it.
+ * Colour cast: the skin's chromaticity compared with where human skin of every tone sits under
+ * neutral light. Redness r − g is 0.05–0.17 and blueness b = 1 − r − g is 0.24–0.31 on the
+ * fixture portraits; a red filter pushes r − g past 0.2, a green one below 0.02. Distance 0
+ * inside the allowed box.
  */
-export function skinCast(img: ImageView, face: FaceMeasure): { distance: number; r: number; g: number } {
+export function skinCast(img: ImageView, face: FaceMeasure): { distance: number; redness: number; blueness: number } {
   const regions = faceRegions(face);
   const idx = [...pixelsIn(img, regions.cheekLeft), ...pixelsIn(img, regions.cheekRight)];
   let sr = 0;
@@ -169,10 +171,10 @@ export function skinCast(img: ImageView, face: FaceMeasure): { distance: number;
     sb += img.rgb[i * 3 + 2]!;
   }
   const total = Math.max(1, sr + sg + sb);
-  const r = sr / total;
-  const g = sg / total;
+  const redness = (sr - sg) / total;
+  const blueness = sb / total;
   const outside = (v: number, lo: number, hi: number) => (v < lo ? lo - v : v > hi ? v - hi : 0);
-  return { distance: Math.hypot(outside(r, 0.37, 0.52), outside(g, 0.28, 0.355)), r, g };
+  return { distance: Math.hypot(outside(redness, 0.02, 0.19), outside(blueness, 0.17, 0.34)), redness, blueness };
 }
 
 /** Share of light, colourless pixels on the torso (white shirt on a white background). */

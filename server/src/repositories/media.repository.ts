@@ -61,6 +61,11 @@ export async function probe(input: Buffer, maxPixels: number): Promise<ProbeResu
   try {
     meta = await sharp(input, { limitInputPixels: false }).metadata();
   } catch (err) {
+    // libvips refuses files cut short after the header; a bomb is still a bomb.
+    const declared = declaredSize(input);
+    if (declared && declared.width * declared.height > maxPixels) {
+      throw new MediaError('too_large', `${declared.width}×${declared.height} exceeds ${maxPixels} pixels`);
+    }
     throw new MediaError('unreadable', `cannot read image header: ${(err as Error).message}`);
   }
   const { format, width, height } = meta;
@@ -75,6 +80,27 @@ export async function probe(input: Buffer, maxPixels: number): Promise<ProbeResu
   // EXIF orientations 5–8 swap the axes.
   const swap = (meta.orientation ?? 1) >= 5;
   return { format, width: swap ? height : width, height: swap ? width : height, pages };
+}
+
+/** Width and height as declared by a PNG, GIF or JPEG header, without decoding anything. */
+function declaredSize(buf: Buffer): { width: number; height: number } | null {
+  if (buf.length >= 24 && buf.readUInt32BE(0) === 0x89504e47 && buf.toString('latin1', 12, 16) === 'IHDR') {
+    return { width: buf.readUInt32BE(16), height: buf.readUInt32BE(20) };
+  }
+  if (buf.length >= 10 && buf.toString('latin1', 0, 3) === 'GIF') return { width: buf.readUInt16LE(6), height: buf.readUInt16LE(8) };
+  if (buf.length >= 4 && buf.readUInt16BE(0) === 0xffd8) {
+    let at = 2;
+    while (at + 9 < buf.length && buf[at] === 0xff) {
+      const marker = buf[at + 1]!;
+      const length = buf.readUInt16BE(at + 2);
+      // SOF0–SOF15 except DHT (C4), JPG (C8) and DAC (CC).
+      if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+        return { width: buf.readUInt16BE(at + 7), height: buf.readUInt16BE(at + 5) };
+      }
+      at += 2 + length;
+    }
+  }
+  return null;
 }
 
 /**

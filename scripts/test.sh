@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The project's one test command (`npm test`): type-check, then every test tier.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -d node_modules ] || npm ci
+npx tsc --noEmit -p tsconfig.json
+npx vitest run

@@ -1,0 +1,117 @@
+/**
+ * Batch command line for photo studios and other tools:
+ *   npm run -s photo -- --cert <code> --out <file.jpg> <input>
+ *   npm run -s photo -- --cert <code> --out-dir <dir> <input> [<input> …]
+ * Prints one JSON report per input (one line each, with `input` = the path as given).
+ * Exit 0: every input accepted; 1: any rejected; 2: usage error or unreadable argument.
+ */
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { CERT_CODES, isCertCode, type CertCode } from '../../../shared/certificates';
+import type { PhotoReport } from '../../../shared/photo-report';
+import type { EngineResult } from './engine';
+
+const USAGE = `usage: npm run -s photo -- --cert <${CERT_CODES.join('|')}> (--out <file.jpg> <input> | --out-dir <dir> <input>...)`;
+
+class UsageError extends Error {}
+
+interface Job {
+  input: string;
+  out: string | null;
+}
+
+function parse(argv: string[]): { cert: CertCode; jobs: Job[]; concurrency?: number } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        cert: { type: 'string' },
+        out: { type: 'string' },
+        'out-dir': { type: 'string' },
+        concurrency: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) throw new UsageError('');
+  if (!values.cert) throw new UsageError('--cert is required');
+  if (!isCertCode(values.cert)) throw new UsageError(`unknown certificate "${values.cert}"`);
+  if (positionals.length === 0) throw new UsageError('no input given');
+  if (values.out && values['out-dir']) throw new UsageError('use either --out or --out-dir');
+  if (values.out && positionals.length > 1) throw new UsageError('--out takes one input; use --out-dir for several');
+  const concurrency = values.concurrency ? Number(values.concurrency) : undefined;
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) throw new UsageError('--concurrency takes a whole number ≥ 1');
+  const outDir = values['out-dir'];
+  const jobs = positionals.map((input) => ({
+    input,
+    out: values.out ?? (outDir ? path.join(outDir, `${path.parse(input).name}.jpg`) : null),
+  }));
+  return { cert: values.cert, jobs, concurrency };
+}
+
+async function main(): Promise<number> {
+  let options;
+  try {
+    options = parse(process.argv.slice(2));
+    for (const job of options.jobs) {
+      await access(job.input).catch(() => {
+        throw new UsageError(`cannot read input "${job.input}"`);
+      });
+    }
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    if (err.message) process.stderr.write(`photo: ${err.message}\n`);
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  const { cert, jobs } = options;
+  const outDirs = new Set(jobs.flatMap((j) => (j.out ? [path.dirname(j.out)] : [])));
+  for (const dir of outDirs) await mkdir(dir, { recursive: true });
+
+  // One input runs in this process; a batch fans out over a worker pool, one engine per core.
+  let processOne: (input: Buffer) => Promise<EngineResult>;
+  let close = async () => {};
+  if (jobs.length === 1) {
+    const { processPhoto } = await import('./engine');
+    processOne = (input) => processPhoto(input, cert);
+  } else {
+    const { PhotoPool } = await import('./pool');
+    const pool = new PhotoPool({ size: options.concurrency });
+    processOne = (input) => pool.process(input, cert);
+    close = () => pool.close();
+  }
+
+  let rejected = false;
+  // Reports are printed in input order as soon as each one and all before it are done.
+  const results = jobs.map(async (job) => {
+    const { report, jpeg } = await processOne(await readFile(job.input));
+    if (jpeg && job.out) await writeFile(job.out, jpeg);
+    return { input: job.input, ...report } satisfies PhotoReport & { input: string };
+  });
+  try {
+    for (const result of results) {
+      const report = await result;
+      if (!report.ok) rejected = true;
+      process.stdout.write(`${JSON.stringify(report)}\n`);
+    }
+  } finally {
+    await close();
+  }
+  return rejected ? 1 : 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(`photo: ${(err as Error).stack ?? err}\n`);
+    process.exitCode = 2;
+  },
+);

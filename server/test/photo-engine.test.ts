@@ -1,0 +1,229 @@
+/**
+ * The photo engine on real portraits: outputs meet their spec as measured by a second, independent
+ * face model on the output file; degraded photos are refused with the matching code; hostile
+ * inputs get a clear code and never crash the process.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { getCertificate, type CertCode } from '../../shared/certificates';
+import { processPhoto } from '../src/photo/engine';
+import { FACE_WIDTH_MARGIN } from '../src/photo/geometry';
+import * as degrade from './support/degrade';
+import { measureOutput, readJpegHeader } from './support/verify-output';
+
+const photos = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/photos');
+const photo = (name: string) => readFileSync(path.join(photos, name));
+
+const GOOD = ['hivision-test0.jpg', 'hivision-test1.jpg', 'hivision-test2.jpg', 'deepface-img10.jpg', 'deepface-img29.jpg', 'deepface-img3.jpg', 'deepface-img47.jpg'];
+const CERTS: CertCode[] = ['resident_id', 'passport', 'driver_license'];
+
+describe.each(CERTS)('good portraits → %s', (cert) => {
+  const spec = getCertificate(cert).spec;
+
+  it.each(GOOD)('%s meets every number of the spec on the output file', async (name) => {
+    const { report, jpeg } = await processPhoto(photo(name), cert);
+    expect(report.failures).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(jpeg).not.toBeNull();
+    const file = jpeg!;
+
+    // The file itself: exact pixels, baseline 24-bit JPEG, density in the JFIF header, no metadata.
+    const header = await readJpegHeader(file);
+    expect([header.width, header.height]).toEqual([spec.width, spec.height]);
+    expect(header.baseline).toBe(true);
+    expect(header.components).toBe(3);
+    expect(header.jfif).toEqual({ units: 1, xDensity: spec.dpi, yDensity: spec.dpi });
+    expect(header.hasExif || header.hasXmp || header.hasIcc).toBe(false);
+    expect(header.appMarkers).toEqual(['APP0']);
+    expect(file.length).toBeGreaterThanOrEqual(spec.fileBytes.min);
+    expect(file.length).toBeLessThanOrEqual(spec.fileBytes.max);
+    expect(report.output).toMatchObject({ width: spec.width, height: spec.height, bytes: file.length, dpi: spec.dpi, format: 'jpeg' });
+
+    // Geometry re-measured by face-api (68 landmarks), not taken from the report.
+    const m = await measureOutput(file);
+    expect(m.faces).toBe(1);
+    expect(m.crownMargin).toBeGreaterThanOrEqual(spec.crownMargin.min);
+    expect(m.crownMargin).toBeLessThanOrEqual(spec.crownMargin.max);
+    if (spec.eyeLine) {
+      expect(m.eyeLineY).toBeGreaterThanOrEqual(spec.eyeLine.min);
+      expect(m.eyeLineY).toBeLessThanOrEqual(spec.eyeLine.max);
+    }
+    if (spec.headHeight) {
+      expect(m.headHeight).toBeGreaterThanOrEqual(spec.headHeight.min - 2);
+      expect(m.headHeight).toBeLessThanOrEqual(spec.headHeight.max + 2);
+    }
+    expect(Math.abs(m.faceCentreX - spec.width / 2)).toBeLessThanOrEqual(8);
+    expect(Math.abs(m.rollDeg)).toBeLessThanOrEqual(3);
+    // Face width: in band by the jaw reading — unless the engine itself warned that this head's
+    // proportions cannot meet both the head-height and face-width bands (docs/photo-engine.md).
+    // The two models disagree on face width by up to ~6 % on single faces (calibrate-face-width.ts).
+    if (!report.warnings.includes('FACE_WIDTH_OUT_OF_BAND')) {
+      expect(m.faceWidth).toBeGreaterThanOrEqual(spec.faceWidth.min * (1 - FACE_WIDTH_MARGIN - 0.04));
+      expect(m.faceWidth).toBeLessThanOrEqual(spec.faceWidth.max * (1 + FACE_WIDTH_MARGIN + 0.04));
+    }
+    // The report's own geometry is measured on the output too, and agrees with the second model.
+    expect(Math.abs(report.geometry!.eyeLine - m.eyeLineY)).toBeLessThanOrEqual(6);
+    expect(Math.abs(report.geometry!.crownMargin - m.crownMargin)).toBeLessThanOrEqual(6);
+  });
+});
+
+it('GA 461 face width lands in its band on every good portrait', async () => {
+  const spec = getCertificate('resident_id').spec;
+  for (const name of GOOD) {
+    const { jpeg } = await processPhoto(photo(name), 'resident_id');
+    const m = await measureOutput(jpeg!);
+    expect(m.faceWidth, name).toBeGreaterThanOrEqual(spec.faceWidth.min);
+    expect(m.faceWidth, name).toBeLessThanOrEqual(spec.faceWidth.max);
+  }
+});
+
+it('the background is replaced with pure white', async () => {
+  // deepface-img24 has a saturated blue backdrop.
+  const { jpeg } = await processPhoto(photo('deepface-img3.jpg'), 'resident_id');
+  const { decodeRgb } = await import('./support/face-api');
+  const img = await decodeRgb(jpeg!);
+  // Top corners are background: white up to JPEG rounding.
+  for (const [x, y] of [[3, 3], [img.width - 4, 3], [3, 40], [img.width - 4, 40]] as const) {
+    const i = (y * img.width + x) * 3;
+    expect(Math.min(img.data[i]!, img.data[i + 1]!, img.data[i + 2]!)).toBeGreaterThanOrEqual(250);
+  }
+});
+
+describe('degraded photos are refused with the matching code, their originals are not', () => {
+  const sources = ['deepface-img3.jpg', 'hivision-test1.jpg', 'deepface-img10.jpg'];
+  const cases: [string, (b: Buffer) => Promise<Buffer>, string][] = [
+    ['blur', (b) => degrade.blur(b), 'BLURRY'],
+    ['dark', (b) => degrade.darken(b), 'TOO_DARK'],
+    ['overexposed', (b) => degrade.overexpose(b), 'TOO_BRIGHT'],
+    ['grayscale', (b) => degrade.grayscale(b), 'GRAYSCALE'],
+    ['red cast', (b) => degrade.colourCast(b, 'red'), 'COLOR_CAST'],
+    ['green cast', (b) => degrade.colourCast(b, 'green'), 'COLOR_CAST'],
+    ['35° roll', (b) => degrade.rotate(b, 35), 'HEAD_TILTED'],
+    ['face only', (b) => degrade.cropToFace(b), 'HEAD_CUT_OFF'],
+    ['tiny', (b) => degrade.tiny(b), 'LOW_RESOLUTION'],
+    ['hard shadow over half the face', (b) => degrade.halfShadow(b), 'UNEVEN_LIGHTING'],
+  ];
+
+  it.each(sources)('%s original passes every check the variants trip', async (name) => {
+    const { report } = await processPhoto(photo(name), 'resident_id');
+    const tripped = new Set(cases.map((c) => c[2]));
+    expect(report.failures.filter((code) => tripped.has(code))).toEqual([]);
+    expect(report.ok).toBe(true);
+  });
+
+  for (const source of sources) {
+    it.each(cases)(`${source}: %s → %s`, async (_label, make, code) => {
+      const { report } = await processPhoto(await make(photo(source)), 'resident_id');
+      expect(report.ok).toBe(false);
+      expect(report.failures).toContain(code);
+    });
+  }
+
+  it('two people side by side → MULTIPLE_FACES', async () => {
+    const pair = await degrade.sideBySide(photo('deepface-img3.jpg'), photo('deepface-img10.jpg'));
+    const { report, jpeg } = await processPhoto(pair, 'resident_id');
+    expect(report.failures).toEqual(['MULTIPLE_FACES']);
+    expect(jpeg).toBeNull();
+  });
+
+  it('real group photos → MULTIPLE_FACES', async () => {
+    for (const name of ['deepface-couple.jpg', 'deepface-selfie-many-people.jpg']) {
+      const { report } = await processPhoto(photo(name), 'resident_id');
+      expect(report.failures, name).toEqual(['MULTIPLE_FACES']);
+    }
+  });
+
+  it('no face → NO_FACE', async () => {
+    const { report } = await processPhoto(await degrade.noFace(), 'passport');
+    expect(report.failures).toEqual(['NO_FACE']);
+    const { report: clothes } = await processPhoto(await degrade.noFace(photo('deepface-img10.jpg')), 'passport');
+    expect(clothes.failures).toEqual(['NO_FACE']);
+  });
+
+  it('a head filling the frame → HEAD_CUT_OFF', async () => {
+    // Hair touching the top edge: the crown may lie beyond it.
+    const { report, jpeg } = await processPhoto(photo('deepface-img32.jpg'), 'resident_id');
+    expect(report.failures).toContain('HEAD_CUT_OFF');
+    expect(jpeg).toBeNull();
+  });
+});
+
+describe('hostile input gets a clear code and never crashes', () => {
+  it('garbage bytes → INPUT_UNREADABLE', async () => {
+    const { report, jpeg } = await processPhoto(Buffer.from('this is not an image at all, just text'), 'resident_id');
+    expect(report.failures).toEqual(['INPUT_UNREADABLE']);
+    expect(report.checks[0]!.message).toMatch(/[\u4e00-\u9fff]/);
+    expect(jpeg).toBeNull();
+  });
+
+  it('zero bytes → INPUT_UNREADABLE', async () => {
+    expect((await processPhoto(Buffer.alloc(0), 'resident_id')).report.failures).toEqual(['INPUT_UNREADABLE']);
+  });
+
+  it('a truncated JPEG → INPUT_UNREADABLE', async () => {
+    const full = photo('deepface-img3.jpg');
+    const { report } = await processPhoto(full.subarray(0, Math.floor(full.length / 3)), 'resident_id');
+    expect(report.failures).toEqual(['INPUT_UNREADABLE']);
+  });
+
+  it('a 60000×60000 PNG header (decompression bomb) → INPUT_TOO_LARGE without decoding', async () => {
+    const bomb = pngHeader(60000, 60000);
+    const before = process.memoryUsage.rss();
+    const { report } = await processPhoto(bomb, 'resident_id');
+    expect(report.failures).toEqual(['INPUT_TOO_LARGE']);
+    expect(process.memoryUsage.rss() - before).toBeLessThan(200 * 1024 * 1024);
+  });
+
+  it('a 30 MB file → INPUT_TOO_LARGE', async () => {
+    const big = Buffer.concat([photo('deepface-img3.jpg'), Buffer.alloc(30 * 1024 * 1024, 0x20)]);
+    expect((await processPhoto(big, 'resident_id')).report.failures).toEqual(['INPUT_TOO_LARGE']);
+  });
+
+  it('an SVG → INPUT_UNSUPPORTED', async () => {
+    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="500"><rect width="400" height="500" fill="red"/></svg>');
+    expect((await processPhoto(svg, 'resident_id')).report.failures).toEqual(['INPUT_UNSUPPORTED']);
+  });
+
+  it('the engine still works after all of that', async () => {
+    expect((await processPhoto(photo('deepface-img10.jpg'), 'resident_id')).report.ok).toBe(true);
+  });
+});
+
+it('honours EXIF orientation and keeps no metadata', async () => {
+  const sharp = (await import('sharp')).default;
+  // Store the portrait rotated on its side with an EXIF tag that says "rotate 90° to view".
+  const sideways = await sharp(photo('deepface-img10.jpg')).rotate(-90).withMetadata({ orientation: 6 }).jpeg().toBuffer();
+  expect((await sharp(sideways).metadata()).orientation).toBe(6);
+  const { report, jpeg } = await processPhoto(sideways, 'resident_id');
+  expect(report.ok).toBe(true);
+  const header = await readJpegHeader(jpeg!);
+  expect(header.hasExif).toBe(false);
+  expect(Math.abs((await measureOutput(jpeg!)).rollDeg)).toBeLessThan(3);
+});
+
+/** A valid PNG signature + IHDR chunk claiming the given size, and nothing else. */
+function pngHeader(width: number, height: number): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.writeUInt8(8, 8); // bit depth
+  ihdr.writeUInt8(2, 9); // colour type RGB
+  const type = Buffer.from('IHDR');
+  const crc = crc32(Buffer.concat([type, ihdr]));
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(13);
+  const crcBuf = Buffer.alloc(4);
+  crcBuf.writeUInt32BE(crc >>> 0);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), len, type, ihdr, crcBuf]);
+}
+
+function crc32(buf: Buffer): number {
+  let c = ~0;
+  for (const byte of buf) {
+    c ^= byte;
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
+  }
+  return ~c;
+}
