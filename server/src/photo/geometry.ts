@@ -140,9 +140,9 @@ export function solveCrop(spec: PhotoSpec, head: HeadMeasure): CropSolution {
     const scale = lo + ((hi - lo) * i) / steps;
     // Horizontal: the face centred (or the eye midpoint on its target where the spec sets one).
     const left = horizontalOffset(spec, head, scale);
-    const crown = head.crownY * scale;
-    for (let t = -60; t <= 80; t += 0.5) {
-      const top = crown - t;
+    // Every vertical placement that keeps the eyes inside the photo, half a pixel apart.
+    for (let eyeLine = 0; eyeLine <= spec.height; eyeLine += 0.5) {
+      const top = head.eyeY * scale - eyeLine;
       const c = totalCost(spec, geometryAt(spec, head, scale, left, top));
       if (!best || c < best.cost) best = { scale, top, cost: c };
     }

@@ -1,0 +1,77 @@
+/** The crop solver on measured heads (pure arithmetic, no pixels). */
+import { describe, expect, it } from 'vitest';
+import { getCertificate } from '../../shared/certificates';
+import { geometryAt, solveCrop, withinSpec, type HeadMeasure } from '../src/photo/geometry';
+import { setJfifDensity, readJfifDensity } from '../src/photo/jpeg-header';
+
+/** A head in source pixels: crown at 300, eyes 420 px below, chin further, face 400 px wide. */
+function head(over: Partial<HeadMeasure> = {}): HeadMeasure {
+  return { crownY: 300, eyeY: 720, chinY: 1000, centreX: 900, eyeMidX: 905, faceWidth: 400, ...over };
+}
+
+describe('solveCrop', () => {
+  it('puts an ordinary head in the middle of every GA 461 band', () => {
+    const spec = getCertificate('resident_id').spec;
+    const s = solveCrop(spec, head());
+    expect(s.withinSpec).toBe(true);
+    expect(Math.abs(s.predicted.faceWidth - 207)).toBeLessThanOrEqual(3);
+    expect(Math.abs(s.predicted.crownMargin - 14)).toBeLessThanOrEqual(3);
+    expect(s.predicted.eyeLine).toBeLessThanOrEqual(234);
+    expect(Math.abs(s.predicted.centreOffset)).toBeLessThan(0.5);
+  });
+
+  it('lets the GA 461 eye line win over tall hair, and says so', () => {
+    const spec = getCertificate('resident_id').spec;
+    // Hair towering 700 px above the eyes: keeping the crown in band would push the eyes too low.
+    const s = solveCrop(spec, head({ crownY: 20 }));
+    expect(s.predicted.eyeLine).toBeLessThanOrEqual(234);
+    expect(s.crownTrimmed).toBe(true);
+    expect(s.withinSpec).toBe(true);
+  });
+
+  it('meets head height, crown margin and eye line for the passport', () => {
+    const spec = getCertificate('passport').spec;
+    const s = solveCrop(spec, head({ crownY: 350, chinY: 980 }));
+    expect(s.predicted.headHeight).toBeGreaterThanOrEqual(331);
+    expect(s.predicted.headHeight).toBeLessThanOrEqual(390);
+    expect(s.predicted.crownMargin).toBeGreaterThanOrEqual(25);
+    expect(s.predicted.eyeLine).toBeGreaterThanOrEqual(176);
+    expect(s.predicted.eyeLine).toBeLessThanOrEqual(251);
+    expect(s.withinSpec).toBe(true);
+  });
+
+  it('keeps head height in band when big hair makes both bands impossible, and reports it', () => {
+    const spec = getCertificate('driver_license').spec;
+    const s = solveCrop(spec, head({ crownY: 150 }));
+    expect(s.predicted.headHeight).toBeLessThanOrEqual(260);
+    expect(s.predicted.faceWidth).toBeLessThan(165);
+    expect(s.withinSpec).toBe(false);
+  });
+
+  it('centres the eyes for social security where the face centre would miss the band', () => {
+    const spec = getCertificate('social_security').spec;
+    const s = solveCrop(spec, head({ eyeMidX: 960 }));
+    expect(s.predicted.eyeMidX).toBeGreaterThanOrEqual(162);
+    expect(s.predicted.eyeMidX).toBeLessThanOrEqual(196);
+  });
+
+  it('geometryAt and withinSpec agree on a hand-made crop', () => {
+    const spec = getCertificate('resident_id').spec;
+    const g = geometryAt(spec, head(), 0.5, 271, 140);
+    expect(g).toMatchObject({ faceWidth: 200, crownMargin: 10, eyeLine: 220, headHeight: 350 });
+    expect(withinSpec(spec, g)).toBe(true);
+    expect(withinSpec(spec, { ...g, crownMargin: 30 })).toBe(false);
+  });
+});
+
+describe('JFIF density', () => {
+  it('is inserted into a bare JPEG and read back', () => {
+    const bare = Buffer.from([0xff, 0xd8, 0xff, 0xdb, 0x00, 0x02, 0xff, 0xd9]);
+    const out = setJfifDensity(bare, 350);
+    expect(readJfifDensity(out)).toEqual({ units: 1, x: 350, y: 350 });
+    expect(out.length).toBe(bare.length + 18);
+    // Patching an existing header changes no length.
+    expect(setJfifDensity(out, 300).length).toBe(out.length);
+    expect(readJfifDensity(setJfifDensity(out, 300))).toEqual({ units: 1, x: 300, y: 300 });
+  });
+});
