@@ -4,6 +4,7 @@
  * inside their bands, as near the middle of each as they can all be. Pure arithmetic.
  */
 import type { Band, PhotoSpec } from '../../../shared/certificates';
+import type { OutputGeometry } from '../../../shared/photo-report';
 
 /** Head measurements in the straightened source frame (eye line horizontal), source pixels. */
 export interface HeadMeasure {
@@ -16,18 +17,8 @@ export interface HeadMeasure {
   faceWidth: number;
 }
 
-/** Geometry of the photo in output pixels. */
-export interface PhotoGeometry {
-  faceWidth: number;
-  headHeight: number;
-  crownMargin: number;
-  eyeLine: number;
-  /** Eye line measured from the bottom edge (GA 461 states it this way). */
-  eyeLineFromBottom: number;
-  eyeMidX: number;
-  /** Face centre minus photo centre, px (positive: face right of centre). */
-  centreOffset: number;
-}
+/** Geometry of the photo in output pixels (the report's shape). */
+export type PhotoGeometry = OutputGeometry;
 
 export interface CropSolution {
   /** Output pixels per source pixel. */
