@@ -58,6 +58,11 @@ describe.each(CERTS)('good portraits → %s', (cert) => {
     expect(Math.abs(m.rollDeg)).toBeLessThanOrEqual(3);
     // Face width: in band by the jaw reading — unless the engine itself warned that this head's
     // proportions cannot meet both the head-height and face-width bands (docs/photo-engine.md).
+    // GA 461 has no head-height band, so its face width must land in band by the second model too.
+    if (cert === 'resident_id') {
+      expect(m.faceWidth).toBeGreaterThanOrEqual(spec.faceWidth.min);
+      expect(m.faceWidth).toBeLessThanOrEqual(spec.faceWidth.max);
+    }
     // The two models disagree on face width by up to ~6 % on single faces (calibrate-face-width.ts).
     if (!report.warnings.includes('FACE_WIDTH_OUT_OF_BAND')) {
       expect(m.faceWidth).toBeGreaterThanOrEqual(spec.faceWidth.min * (1 - FACE_WIDTH_MARGIN - 0.04));
@@ -69,18 +74,8 @@ describe.each(CERTS)('good portraits → %s', (cert) => {
   });
 });
 
-it('GA 461 face width lands in its band on every good portrait', async () => {
-  const spec = getCertificate('resident_id').spec;
-  for (const name of GOOD) {
-    const { jpeg } = await processPhoto(photo(name), 'resident_id');
-    const m = await measureOutput(jpeg!);
-    expect(m.faceWidth, name).toBeGreaterThanOrEqual(spec.faceWidth.min);
-    expect(m.faceWidth, name).toBeLessThanOrEqual(spec.faceWidth.max);
-  }
-});
-
 it('the background is replaced with pure white', async () => {
-  // deepface-img24 has a saturated blue backdrop.
+  // deepface-img3 stands against a light-blue backdrop with a logo.
   const { jpeg } = await processPhoto(photo('deepface-img3.jpg'), 'resident_id');
   const { decodeRgb } = await import('./support/face-api');
   const img = await decodeRgb(jpeg!);

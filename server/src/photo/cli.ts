@@ -76,6 +76,7 @@ async function main(): Promise<number> {
 
   // One input runs in this process; a batch fans out over a worker pool, one engine per core.
   let processOne: (input: Buffer) => Promise<EngineResult>;
+  let inFlight = 1;
   let close = async () => {};
   if (jobs.length === 1) {
     const { processPhoto } = await import('./engine');
@@ -85,18 +86,23 @@ async function main(): Promise<number> {
     const pool = new PhotoPool({ size: options.concurrency });
     processOne = (input) => pool.process(input, cert);
     close = () => pool.close();
+    // Enough queued to keep every worker busy, few enough that a studio's batch of thousands
+    // is never read into memory at once.
+    inFlight = pool.size * 2;
   }
-
-  let rejected = false;
-  // Reports are printed in input order as soon as each one and all before it are done.
-  const results = jobs.map(async (job) => {
+  const run = async (job: Job) => {
     const { report, jpeg } = await processOne(await readFile(job.input));
     if (jpeg && job.out) await writeFile(job.out, jpeg);
     return { input: job.input, ...report } satisfies PhotoReport & { input: string };
-  });
+  };
+
+  let rejected = false;
+  const running = jobs.slice(0, inFlight).map(run);
   try {
-    for (const result of results) {
-      const report = await result;
+    // Reports are printed in input order; each one printed lets the next input start.
+    for (let i = 0; i < jobs.length; i++) {
+      const report = await running[i]!;
+      if (i + inFlight < jobs.length) running.push(run(jobs[i + inFlight]!));
       if (!report.ok) rejected = true;
       process.stdout.write(`${JSON.stringify(report)}\n`);
     }

@@ -17,7 +17,7 @@ import { setJfifDensity } from './jpeg-header';
 import { measureFace, type FaceMeasure, type Point } from './landmarks';
 import { compositeOnWhite, keepConnected, refineAlpha } from './matting';
 import { loadModels, type Models } from './models';
-import { sampleBilinear, warpRgb } from './pixels';
+import { luminance, sampleBilinear, warpRgb } from './pixels';
 import * as quality from './quality';
 import { QUALITY_LIMITS as Q } from './quality';
 
@@ -259,7 +259,7 @@ export async function processPhoto(input: Buffer, certCode: CertCode): Promise<E
 
   // 7. Quality on the rendered face (fixed scale: one set of thresholds for every input).
   const outFace = measureFace(main.mesh.map(([x, y]) => transform.toOutput([x / modelScale, y / modelScale])));
-  qualityChecks(checks, { rgb, alpha, width: spec.width, height: spec.height }, outFace);
+  qualityChecks(checks, { rgb, luma: luminance(rgb), alpha, width: spec.width, height: spec.height }, outFace);
   timer.lap('quality');
 
   if (!cropPossible) return { report: finish(certCode, checks, timer), jpeg: null };
@@ -444,10 +444,8 @@ async function encodeInBand(img: RawImage, spec: PhotoSpec): Promise<{ jpeg: Buf
     const inBand = b.length >= spec.fileBytes.min && b.length <= spec.fileBytes.max;
     return (inBand ? 0 : 1e9) + Math.abs(b.length - target);
   };
-  const [bestQ, bestJpeg] = await Promise.all([lo, hi].map(async (q) => [q, await encode(q)] as const)).then((pair) =>
-    pair.sort((a, b) => score(a[1]) - score(b[1]))[0]!,
-  );
-  return { jpeg: bestJpeg, quality: bestQ };
+  const [atLo, atHi] = [await encode(lo), await encode(hi)];
+  return score(atLo) <= score(atHi) ? { jpeg: atLo, quality: lo } : { jpeg: atHi, quality: hi };
 }
 
 /** Detects the face again on the finished photo and measures it there. */

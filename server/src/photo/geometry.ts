@@ -125,20 +125,28 @@ export function solveCrop(spec: PhotoSpec, head: HeadMeasure): CropSolution {
   const lo = Math.min(...candidates) * 0.9;
   const hi = Math.max(...candidates) * 1.1;
 
-  let best: { scale: number; top: number; cost: number } | null = null;
-  const steps = 240;
-  for (let i = 0; i <= steps; i++) {
-    const scale = lo + ((hi - lo) * i) / steps;
-    // Horizontal: the face centred (or the eye midpoint on its target where the spec sets one).
-    const left = horizontalOffset(spec, head, scale);
-    // Every vertical placement that keeps the eyes inside the photo, half a pixel apart.
-    for (let eyeLine = 0; eyeLine <= spec.height; eyeLine += 0.5) {
-      const top = head.eyeY * scale - eyeLine;
-      const c = totalCost(spec, geometryAt(spec, head, scale, left, top));
-      if (!best || c < best.cost) best = { scale, top, cost: c };
+  // Coarse grid over scale × eye-line placement (every placement that keeps the eyes inside the
+  // photo), then a fine grid around the best cell.
+  type Candidate = { scale: number; top: number; cost: number };
+  const search = (scales: number[], eyeLines: number[], seed: Candidate | null): Candidate | null => {
+    let best = seed;
+    for (const scale of scales) {
+      // Horizontal: the face centred (or the eye midpoint on its target where the spec sets one).
+      const left = horizontalOffset(spec, head, scale);
+      for (const eyeLine of eyeLines) {
+        const top = head.eyeY * scale - eyeLine;
+        const c = totalCost(spec, geometryAt(spec, head, scale, left, top));
+        if (!best || c < best.cost) best = { scale, top, cost: c };
+      }
     }
-  }
-  if (!best) throw new Error('no crop candidates');
+    return best;
+  };
+  const range = (from: number, to: number, step: number) => Array.from({ length: Math.floor((to - from) / step) + 1 }, (_, i) => from + i * step);
+  const scaleStep = (hi - lo) / 80;
+  const coarse = search(range(lo, hi, scaleStep), range(0, spec.height, 2), null);
+  if (!coarse) throw new Error('no crop candidates');
+  const eye = head.eyeY * coarse.scale - coarse.top;
+  const best = search(range(coarse.scale - scaleStep, coarse.scale + scaleStep, scaleStep / 20), range(eye - 3, eye + 3, 0.25), coarse)!;
   const left = horizontalOffset(spec, head, best.scale);
   const predicted = geometryAt(spec, head, best.scale, left, best.top);
   const crownTrimmed = predicted.crownMargin < spec.crownMargin.min;

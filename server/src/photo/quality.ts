@@ -4,7 +4,6 @@
  * QUALITY_LIMITS so that the report can show both.
  */
 import type { FaceMeasure, Point } from './landmarks';
-import { luminance } from './pixels';
 
 export const QUALITY_LIMITS = {
   /** Mean |Laplacian| over local contrast in the eye/brow band; sharp faces read 0.09+. */
@@ -41,6 +40,8 @@ export interface Region {
 
 export interface ImageView {
   rgb: Uint8Array;
+  /** Luma of `rgb`, computed once for all checks. */
+  luma: Float32Array;
   alpha: Float32Array;
   width: number;
   height: number;
@@ -95,7 +96,7 @@ export function faceRegions(face: FaceMeasure) {
 /** Blur: mean absolute Laplacian relative to the local contrast, over the eyes and brows. */
 export function sharpness(img: ImageView, region: Region): number {
   const r = clampRegion(region, img.width, img.height);
-  const luma = luminance(img.rgb);
+  const { luma } = img;
   const w = img.width;
   let lap = 0;
   let n = 0;
@@ -125,7 +126,7 @@ export interface Exposure {
 
 export function exposure(img: ImageView, face: FaceMeasure): Exposure {
   const regions = faceRegions(face);
-  const luma = luminance(img.rgb);
+  const { luma } = img;
   const facePixels = pixelsIn(img, regions.face).map((i) => luma[i]!);
   const left = pixelsIn(img, regions.cheekLeft).map((i) => luma[i]!);
   const right = pixelsIn(img, regions.cheekRight).map((i) => luma[i]!);

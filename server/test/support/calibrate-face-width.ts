@@ -10,17 +10,16 @@
  *   npx tsx server/test/support/calibrate-face-width.ts [targetJawPx = 200]
  */
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import type * as TfCore from '@tensorflow/tfjs-core';
+import { detectFaces } from '../../src/photo/detect';
+import { MESH, dist, measureFace } from '../../src/photo/landmarks';
+import { loadModels, type Models } from '../../src/photo/models';
 import { decodeRgb, detectFaces68, loadFaceApi, type RgbImage } from './face-api';
 
-const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PHOTOS = path.join(here, '../fixtures/photos');
-const NODE_MODULES = path.resolve(here, '../../../node_modules');
 
 /** The seven near-ideal ID-style portraits (SOURCES.md); the median is taken over these. */
 const PORTRAITS = [
@@ -37,68 +36,6 @@ const OTHERS = ['deepface-img13.jpg', 'deepface-img15.jpg', 'deepface-img18.jpg'
 
 /** Target jaw width in px; override with the first argument, e.g. `... calibrate-face-width.ts 400`. */
 const TARGET_JAW = Number(process.argv[2] ?? 200);
-
-interface HumanFace {
-  score: number;
-  mesh: [number, number, number][];
-  rotation?: { angle: { roll: number; yaw: number; pitch: number } } | null;
-}
-interface Human {
-  load(): Promise<void>;
-  detect(input: unknown): Promise<{ face: HumanFace[]; error?: string | null }>;
-}
-
-/** tfjs/human fetch model files by URL; serve file:// URLs from disk. */
-function installFileFetch(): void {
-  const networkFetch = globalThis.fetch;
-  globalThis.fetch = (async (url: RequestInfo | URL, init?: RequestInit) => {
-    const href = typeof url === 'string' ? url : url instanceof URL ? url.href : url.url;
-    if (!href.startsWith('file://')) return networkFetch(url, init);
-    const body = await readFile(fileURLToPath(href));
-    const type = href.endsWith('.json') ? 'application/json' : 'application/octet-stream';
-    return new Response(body, { status: 200, headers: { 'content-type': type } });
-  }) as typeof fetch;
-}
-
-async function loadHuman(): Promise<Human> {
-  installFileFetch();
-  const H = require(path.join(NODE_MODULES, '@vladmandic/human/dist/human.node-wasm.js')) as {
-    Human: new (config: object) => Human;
-  };
-  const human = new H.Human({
-    backend: 'wasm',
-    wasmPath: pathToFileURL(path.join(NODE_MODULES, '@tensorflow/tfjs-backend-wasm/dist/')).href,
-    modelBasePath: pathToFileURL(path.join(NODE_MODULES, '@vladmandic/human/models/')).href,
-    debug: false,
-    warmup: 'none',
-    filter: { enabled: false },
-    body: { enabled: false },
-    hand: { enabled: false },
-    gesture: { enabled: false },
-    object: { enabled: false },
-    segmentation: { enabled: false },
-    face: {
-      detector: { rotation: true },
-      emotion: { enabled: false },
-      description: { enabled: false },
-      antispoof: { enabled: false },
-      liveness: { enabled: false },
-    },
-  });
-  await human.load();
-  return human;
-}
-
-async function humanFaces(human: Human, tf: typeof TfCore, img: RgbImage): Promise<HumanFace[]> {
-  const input = tf.tidy(() => tf.expandDims(tf.tensor3d(img.data, [img.height, img.width, 3], 'int32'), 0));
-  try {
-    const res = await human.detect(input);
-    if (res.error) throw new Error(`human: ${res.error}`);
-    return res.face.filter((f) => f.mesh.length >= 468);
-  } finally {
-    input.dispose();
-  }
-}
 
 async function scaled(img: RgbImage, factor: number): Promise<RgbImage> {
   const width = Math.round(img.width * factor);
@@ -130,7 +67,7 @@ function median(values: number[]): number {
 
 const fmt = (v: number, d = 1): string => (Number.isFinite(v) ? v.toFixed(d) : '—');
 
-async function measure(human: Human, tf: typeof TfCore, file: string): Promise<Row | null> {
+async function measure(models: Models, file: string): Promise<Row | null> {
   const original = await decodeRgb(await readFile(path.join(PHOTOS, file)));
   // First pass on a ≤1280 px copy to find the face size, then scale so the jaw is ~TARGET_JAW px.
   const pre = Math.min(1, 1280 / Math.max(original.width, original.height));
@@ -139,30 +76,21 @@ async function measure(human: Human, tf: typeof TfCore, file: string): Promise<R
   const jaw0 = Math.hypot(first.landmarks[0]!.x - first.landmarks[16]!.x, first.landmarks[0]!.y - first.landmarks[16]!.y) / pre;
   const img = await scaled(original, TARGET_JAW / jaw0);
   const fa = (await detectFaces68(img))[0];
-  const hu = (await humanFaces(human, tf, img)).sort((a, b) => b.score - a.score)[0];
+  // The engine's own detector, exactly as the engine runs it.
+  const hu = (await detectFaces(models, { ...img, channels: 3 })).sort((a, b) => b.score - a.score)[0];
   if (!fa || !hu) return null;
   const jaw = Math.hypot(fa.landmarks[0]!.x - fa.landmarks[16]!.x, fa.landmarks[0]!.y - fa.landmarks[16]!.y);
-  const p = hu.mesh[234]!;
-  const q = hu.mesh[454]!;
-  const mesh = Math.hypot(p[0] - q[0], p[1] - q[1]);
-  const deg = (r: number | undefined): number => ((r ?? NaN) * 180) / Math.PI;
-  return {
-    file,
-    size: `${img.width}×${img.height}`,
-    jaw,
-    mesh,
-    ratio: jaw / mesh,
-    yaw: deg(hu.rotation?.angle.yaw),
-    roll: deg(hu.rotation?.angle.roll),
-  };
+  const mesh = dist(hu.mesh[MESH.cheekLeft]!, hu.mesh[MESH.cheekRight]!);
+  const face = measureFace(hu.mesh);
+  return { file, size: `${img.width}×${img.height}`, jaw, mesh, ratio: jaw / mesh, yaw: face.yaw, roll: face.rollDeg };
 }
 
 function print(title: string, rows: Row[]): void {
   console.log(`\n${title}`);
-  console.log('| photo | scaled to | face-api jaw 0↔16 (px) | human mesh 234↔454 (px) | jaw / mesh | human yaw° | human roll° |');
+  console.log('| photo | scaled to | face-api jaw 0↔16 (px) | human mesh 234↔454 (px) | jaw / mesh | yaw (−1…1) | roll° |');
   console.log('|---|---|---|---|---|---|---|');
   for (const r of rows) {
-    console.log(`| ${r.file} | ${r.size} | ${fmt(r.jaw)} | ${fmt(r.mesh)} | ${fmt(r.ratio, 3)} | ${fmt(r.yaw)} | ${fmt(r.roll)} |`);
+    console.log(`| ${r.file} | ${r.size} | ${fmt(r.jaw)} | ${fmt(r.mesh)} | ${fmt(r.ratio, 3)} | ${fmt(r.yaw, 2)} | ${fmt(r.roll)} |`);
   }
   const ratios = rows.map((r) => r.ratio);
   if (ratios.length) {
@@ -174,16 +102,16 @@ function print(title: string, rows: Row[]): void {
 }
 
 async function main(): Promise<void> {
-  // Human first: it initialises the wasm backend with its own wasmPath; face-api then reuses it.
-  const human = await loadHuman();
-  const { tf } = await loadFaceApi();
+  // The engine's models first: they initialise the wasm backend; face-api then reuses it.
+  const models = await loadModels();
+  await loadFaceApi();
   for (const [title, files] of [
     ['Near-ideal portraits (the calibration set)', PORTRAITS],
     ['Other frontal photos (for comparison only)', OTHERS],
   ] as const) {
     const rows: Row[] = [];
     for (const file of files) {
-      const row = await measure(human, tf, file);
+      const row = await measure(models, file);
       if (row) rows.push(row);
       else console.log(`${file}: a model found no face`);
     }
