@@ -8,7 +8,7 @@ export interface DetectedFace {
   score: number;
   /** Detector box in the coordinates of the image passed in. */
   box: { x: number; y: number; width: number; height: number };
-  /** 478 mesh points [x, y] in the coordinates of the image passed in. */
+  /** 468 mesh points [x, y] in the coordinates of the image passed in. */
   mesh: [number, number][];
 }
 
@@ -20,7 +20,7 @@ export async function detectFaces(models: Models, img: RawImage): Promise<Detect
     const result = await human.detect(input);
     if (result.error) throw new Error(`face detection failed: ${result.error}`);
     return result.face
-      .filter((f) => f.mesh.length >= 478)
+      .filter((f) => f.mesh.length >= 468)
       .map((f) => ({
         score: f.score,
         box: { x: f.box[0], y: f.box[1], width: f.box[2], height: f.box[3] },

@@ -1,6 +1,6 @@
 /**
- * Turns a 478-point MediaPipe face mesh (468 + 2×5 iris points) into the quantities the specs
- * and checks talk about. Pure geometry on points; no pixels.
+ * Turns a 468-point MediaPipe face mesh into the quantities the specs and checks talk about.
+ * Pure geometry on points; no pixels.
  */
 
 export type Point = readonly [number, number];
@@ -12,8 +12,6 @@ export const MESH = {
   noseTip: 1,
   cheekLeft: 234,
   cheekRight: 454,
-  irisA: 468,
-  irisB: 473,
   // Eyelids and corners of the eye on the image left (the person's right eye) and image right.
   eyeL: { outer: 33, inner: 133, upper: 159, lower: 145 },
   eyeR: { outer: 263, inner: 362, upper: 386, lower: 374 },
@@ -76,10 +74,16 @@ function openness(mesh: readonly (readonly number[])[], eye: { outer: number; in
   return dist(at(mesh, eye.upper), at(mesh, eye.lower)) / Math.max(1e-6, dist(at(mesh, eye.outer), at(mesh, eye.inner)));
 }
 
+/** Centre of an eye: the middle of its corners and lids (close to the pupil of an open eye). */
+function eyeCentre(mesh: readonly (readonly number[])[], eye: { outer: number; inner: number; upper: number; lower: number }): Point {
+  const pts = [eye.outer, eye.inner, eye.upper, eye.lower].map((i) => at(mesh, i));
+  return [pts.reduce((s, p) => s + p[0], 0) / 4, pts.reduce((s, p) => s + p[1], 0) / 4];
+}
+
 export function measureFace(mesh: readonly (readonly number[])[]): FaceMeasure {
-  const irisA = at(mesh, MESH.irisA);
-  const irisB = at(mesh, MESH.irisB);
-  const [eyeLeft, eyeRight] = irisA[0] <= irisB[0] ? [irisA, irisB] : [irisB, irisA];
+  const eyeA = eyeCentre(mesh, MESH.eyeL);
+  const eyeB = eyeCentre(mesh, MESH.eyeR);
+  const [eyeLeft, eyeRight] = eyeA[0] <= eyeB[0] ? [eyeA, eyeB] : [eyeB, eyeA];
   const cheekA = at(mesh, MESH.cheekLeft);
   const cheekB = at(mesh, MESH.cheekRight);
   const [cheekLeft, cheekRight] = cheekA[0] <= cheekB[0] ? [cheekA, cheekB] : [cheekB, cheekA];

@@ -4,7 +4,7 @@
  * snaps the transition to the real edges of hair and shoulders. Colour from the old background
  * that bleeds into semi-transparent hair is then replaced by white, not just faded.
  */
-import { boxMean } from './pixels';
+import { boxMean, sampleBilinear } from './pixels';
 
 export interface MattingOptions {
   radius: number;
@@ -18,32 +18,41 @@ const DEFAULTS: MattingOptions = { radius: 4, epsilon: 2e-3, band: 6 };
 /**
  * Refines a coarse alpha (0..1) against an RGB guide of the same size with the colour guided
  * filter, so an edge between hair and a wall of similar brightness but another colour is found.
+ * The filter's coefficients vary smoothly, so they are computed at half resolution and applied
+ * to the full-resolution guide (the "fast guided filter", He & Sun 2015): a quarter of the work
+ * for the same edges.
  */
 export function refineAlpha(rgb: Uint8Array, coarse: Float32Array, width: number, height: number, options = DEFAULTS): Float32Array {
-  const { radius: r, epsilon, band } = options;
+  const { epsilon, band } = options;
   const n = width * height;
-  const box = (a: Float32Array) => boxMean(a, width, height, r);
-  const channel = (c: number) => {
-    const out = new Float32Array(n);
-    for (let i = 0; i < n; i++) out[i] = rgb[i * 3 + c]! / 255;
-    return out;
-  };
+
+  // Only a band around the mask's edge is re-decided; elsewhere the model's answer stands, so a
+  // white shirt against a white wall cannot be dissolved by the guide.
+  const hard = new Float32Array(n);
+  for (let i = 0; i < n; i++) hard[i] = coarse[i]! > 0.5 ? 1 : 0;
+  const nearEdge = boxMean(hard, width, height, band);
+
+  const low = halve(rgb, coarse, width, height);
+  const { w, h } = low;
+  const m = w * h;
+  const r = Math.max(1, Math.round(options.radius / 2));
+  const box = (a: Float32Array) => boxMean(a, w, h, r);
   const product = (a: Float32Array, b: Float32Array) => {
-    const out = new Float32Array(n);
-    for (let i = 0; i < n; i++) out[i] = a[i]! * b[i]!;
+    const out = new Float32Array(m);
+    for (let i = 0; i < m; i++) out[i] = a[i]! * b[i]!;
     return out;
   };
-  const I = [channel(0), channel(1), channel(2)] as const;
+  const I = low.channels;
   const meanI = I.map(box);
-  const meanP = box(coarse);
-  const meanIP = I.map((c) => box(product(c, coarse)));
+  const meanP = box(low.alpha);
+  const meanIP = I.map((c) => box(product(c, low.alpha)));
   // Covariance of the guide: rr, rg, rb, gg, gb, bb.
   const pairs = [[0, 0], [0, 1], [0, 2], [1, 1], [1, 2], [2, 2]] as const;
-  const meanII = pairs.map(([a, b]) => box(product(I[a], I[b])));
+  const meanII = pairs.map(([a, b]) => box(product(I[a]!, I[b]!)));
 
-  const A = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
-  const B = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
+  const A = [new Float32Array(m), new Float32Array(m), new Float32Array(m)];
+  const B = new Float32Array(m);
+  for (let i = 0; i < m; i++) {
     const m0 = meanI[0]![i]!;
     const m1 = meanI[1]![i]!;
     const m2 = meanI[2]![i]!;
@@ -76,22 +85,60 @@ export function refineAlpha(rgb: Uint8Array, coarse: Float32Array, width: number
   const meanA = A.map(box);
   const meanB = box(B);
 
-  // Only a band around the mask's edge is re-decided; elsewhere the model's answer stands, so a
-  // white shirt against a white wall cannot be dissolved by the guide.
-  const hard = new Float32Array(n);
-  for (let i = 0; i < n; i++) hard[i] = coarse[i]! > 0.5 ? 1 : 0;
-  const nearEdge = boxMean(hard, width, height, band);
   const alpha = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const e = nearEdge[i]!;
-    let q = hard[i]!;
-    if (e > 0 && e < 1) {
-      q = meanA[0]![i]! * I[0][i]! + meanA[1]![i]! * I[1][i]! + meanA[2]![i]! * I[2][i]! + meanB[i]!;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      const e = nearEdge[i]!;
+      let q = hard[i]!;
+      if (e > 0 && e < 1) {
+        // Full-resolution centre (x + 0.5) in half-resolution pixels is (x + 0.5) / 2.
+        const lx = (x + 0.5) / 2;
+        const ly = (y + 0.5) / 2;
+        const a0 = sampleBilinear(meanA[0]!, w, h, lx, ly);
+        const a1 = sampleBilinear(meanA[1]!, w, h, lx, ly);
+        const a2 = sampleBilinear(meanA[2]!, w, h, lx, ly);
+        const b = sampleBilinear(meanB, w, h, lx, ly);
+        q = (a0 * rgb[i * 3]! + a1 * rgb[i * 3 + 1]! + a2 * rgb[i * 3 + 2]!) / 255 + b;
+      }
+      // Snap near-certain values so the background is exactly white and the face exactly kept.
+      alpha[i] = q <= 0.06 ? 0 : q >= 0.94 ? 1 : q;
     }
-    // Snap near-certain values so the background is exactly white and the face exactly kept.
-    alpha[i] = q <= 0.06 ? 0 : q >= 0.94 ? 1 : q;
   }
   return alpha;
+}
+
+/** 2×2 means of the guide's channels (0..1) and of the alpha. */
+function halve(rgb: Uint8Array, alpha: Float32Array, width: number, height: number) {
+  const w = Math.ceil(width / 2);
+  const h = Math.ceil(height / 2);
+  const channels = [new Float32Array(w * h), new Float32Array(w * h), new Float32Array(w * h)];
+  const low = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const ys = [2 * y, Math.min(height - 1, 2 * y + 1)];
+    for (let x = 0; x < w; x++) {
+      const xs = [2 * x, Math.min(width - 1, 2 * x + 1)];
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      let a = 0;
+      for (const yy of ys) {
+        for (const xx of xs) {
+          const i = yy * width + xx;
+          r += rgb[i * 3]!;
+          g += rgb[i * 3 + 1]!;
+          b += rgb[i * 3 + 2]!;
+          a += alpha[i]!;
+        }
+      }
+      const o = y * w + x;
+      channels[0]![o] = r / 1020;
+      channels[1]![o] = g / 1020;
+      channels[2]![o] = b / 1020;
+      low[o] = a / 4;
+    }
+  }
+  return { w, h, channels, alpha: low };
 }
 
 /** Keeps the part of a mask connected to `seed` (the face), dropping people in the background. */
@@ -129,35 +176,55 @@ export function keepConnected(mask: Float32Array, size: number, seed: [number, n
 
 /**
  * Composites the photo onto pure white. Where alpha is partial, the local background colour
- * (estimated from nearby background pixels) is taken out of the pixel before white is blended in.
+ * (estimated from background pixels within about 12 px) is taken out of the pixel before white
+ * is blended in. The background varies slowly, so it is estimated on a 4× coarser grid.
  */
 export function compositeOnWhite(rgb: Uint8Array, alpha: Float32Array, width: number, height: number): Uint8Array {
   const n = width * height;
-  const weight = new Float32Array(n);
-  for (let i = 0; i < n; i++) weight[i] = (1 - alpha[i]!) ** 2;
-  const meanW = boxMean(weight, width, height, 12);
-  const background: Float32Array[] = [];
-  for (let c = 0; c < 3; c++) {
-    const weighted = new Float32Array(n);
-    for (let i = 0; i < n; i++) weighted[i] = rgb[i * 3 + c]! * weight[i]!;
-    background.push(boxMean(weighted, width, height, 12));
+  const S = 4;
+  const w = Math.ceil(width / S);
+  const h = Math.ceil(height / S);
+  // Per block: background weight (1 − alpha)² and the weighted colour.
+  const weight = new Float32Array(w * h);
+  const weighted = [new Float32Array(w * h), new Float32Array(w * h), new Float32Array(w * h)];
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      const wt = (1 - alpha[i]!) ** 2;
+      const o = Math.floor(y / S) * w + Math.floor(x / S);
+      weight[o] += wt;
+      weighted[0]![o] += rgb[i * 3]! * wt;
+      weighted[1]![o] += rgb[i * 3 + 1]! * wt;
+      weighted[2]![o] += rgb[i * 3 + 2]! * wt;
+    }
   }
+  const r = Math.round(12 / S);
+  const meanW = boxMean(weight, w, h, r);
+  const background = weighted.map((c) => boxMean(c, w, h, r));
   const out = new Uint8Array(n * 3);
-  for (let i = 0; i < n; i++) {
-    const a = alpha[i]!;
-    for (let c = 0; c < 3; c++) {
-      const o = i * 3 + c;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      const a = alpha[i]!;
       if (a >= 1) {
-        out[o] = rgb[o]!;
+        out[i * 3] = rgb[i * 3]!;
+        out[i * 3 + 1] = rgb[i * 3 + 1]!;
+        out[i * 3 + 2] = rgb[i * 3 + 2]!;
         continue;
       }
       if (a <= 0) {
-        out[o] = 255;
+        out[i * 3] = out[i * 3 + 1] = out[i * 3 + 2] = 255;
         continue;
       }
-      const bg = meanW[i]! > 1e-4 ? background[c]![i]! / meanW[i]! : 255;
-      const fg = Math.max(0, Math.min(255, (rgb[o]! - (1 - a) * bg) / Math.max(a, 0.05)));
-      out[o] = Math.round(a * fg + (1 - a) * 255);
+      const bx = (x + 0.5) / S;
+      const by = (y + 0.5) / S;
+      const mw = sampleBilinear(meanW, w, h, bx, by);
+      for (let c = 0; c < 3; c++) {
+        const o = i * 3 + c;
+        const bg = mw > 1e-4 ? sampleBilinear(background[c]!, w, h, bx, by) / mw : 255;
+        const fg = Math.max(0, Math.min(255, (rgb[o]! - (1 - a) * bg) / Math.max(a, 0.05)));
+        out[o] = Math.round(a * fg + (1 - a) * 255);
+      }
     }
   }
   return out;

@@ -70,7 +70,8 @@ function pixelsIn(img: ImageView, region: Region, personOnly = true): number[] {
 
 function median(values: number[]): number {
   if (values.length === 0) return Number.NaN;
-  const s = [...values].sort((a, b) => a - b);
+  // A typed array sorts numerically in native code, many times faster than a comparator.
+  const s = Float64Array.from(values).sort();
   return s[Math.floor(s.length / 2)]!;
 }
 

@@ -133,6 +133,17 @@ export async function resize(img: RawImage, width: number, height: number, kerne
   return raw(data, info);
 }
 
+async function solid(width: number, height: number, channels: 3 | 4, fill: number[]): Promise<RawImage> {
+  const { data, info } = await sharp({ create: { width, height, channels, background: background(fill) } })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return raw(data, info);
+}
+
+function background(fill: number[]) {
+  return { r: fill[0] ?? 0, g: fill[1] ?? fill[0] ?? 0, b: fill[2] ?? fill[0] ?? 0, alpha: (fill[3] ?? 255) / 255 };
+}
+
 /**
  * Cuts `rect` out of an image; parts of the rect outside the image are filled with `fill`
  * (one value per channel).
@@ -142,14 +153,8 @@ export async function extractPadded(img: RawImage, rect: Rect, fill: number[]): 
   const top = Math.max(0, rect.top);
   const right = Math.min(img.width, rect.left + rect.width);
   const bottom = Math.min(img.height, rect.top + rect.height);
-  const background = { r: fill[0] ?? 0, g: fill[1] ?? fill[0] ?? 0, b: fill[2] ?? fill[0] ?? 0, alpha: (fill[3] ?? 255) / 255 };
   if (img.channels === 1) throw new Error('extractPadded takes RGB or RGBA');
-  if (right <= left || bottom <= top) {
-    const { data, info } = await sharp({ create: { width: rect.width, height: rect.height, channels: img.channels, background } })
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    return raw(data, info);
-  }
+  if (right <= left || bottom <= top) return solid(rect.width, rect.height, img.channels, fill);
   let pipeline = fromRaw(img).extract({ left, top, width: right - left, height: bottom - top });
   if (left > rect.left || top > rect.top || right < rect.left + rect.width || bottom < rect.top + rect.height) {
     pipeline = pipeline.extend({
@@ -157,10 +162,40 @@ export async function extractPadded(img: RawImage, rect: Rect, fill: number[]): 
       top: top - rect.top,
       right: rect.left + rect.width - right,
       bottom: rect.top + rect.height - bottom,
-      background,
+      background: background(fill),
     });
   }
   const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+  return raw(data, info);
+}
+
+/**
+ * `rect` of an image scaled to `width`×`height` in one pass: only the part inside the image is
+ * resampled, the rest is filled with `fill`. Cheaper than cutting out a large padded rect first.
+ */
+export async function extractScaled(img: RawImage, rect: Rect, width: number, height: number, fill: number[]): Promise<RawImage> {
+  if (img.channels === 1) throw new Error('extractScaled takes RGB or RGBA');
+  const left = Math.max(0, rect.left);
+  const top = Math.max(0, rect.top);
+  const right = Math.min(img.width, rect.left + rect.width);
+  const bottom = Math.min(img.height, rect.top + rect.height);
+  const kx = width / rect.width;
+  const ky = height / rect.height;
+  const inner = {
+    left: Math.round((left - rect.left) * kx),
+    top: Math.round((top - rect.top) * ky),
+    right: Math.round((right - rect.left) * kx),
+    bottom: Math.round((bottom - rect.top) * ky),
+  };
+  if (inner.right - inner.left < 1 || inner.bottom - inner.top < 1) {
+    return solid(width, height, img.channels, fill);
+  }
+  const { data, info } = await fromRaw(img)
+    .extract({ left, top, width: right - left, height: bottom - top })
+    .resize(inner.right - inner.left, inner.bottom - inner.top, { fit: 'fill', kernel: 'lanczos3' })
+    .extend({ left: inner.left, top: inner.top, right: width - inner.right, bottom: height - inner.bottom, background: background(fill) })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   return raw(data, info);
 }
 
