@@ -1,0 +1,115 @@
+/**
+ * The HTTP API's contract, shared by server and client: request schemas (zod; the forms validate
+ * with the very same ones), response shapes, and the error codes with their Chinese messages.
+ */
+import { z } from 'zod';
+import { CERT_CODES, type CertCode } from './certificates';
+import { NAME_PATTERN, PHONE_PATTERN, idNumberProblem, normalizeIdNumber } from './identity';
+import type { Actor, OrderEvent, OrderStatus } from './order-machine';
+import type { PhotoReport } from './photo-report';
+
+export const LocalLoginBody = z.object({
+  nickname: z.string({ required_error: '请输入昵称' }).trim().min(1, '请输入昵称').max(20, '昵称最多 20 个字'),
+});
+export type LocalLoginBody = z.infer<typeof LocalLoginBody>;
+
+export const CreateOrderBody = z.object({
+  certType: z.enum(CERT_CODES as [CertCode, ...CertCode[]], { errorMap: () => ({ message: '请选择证件类型' }) }),
+  cityCode: z.string({ required_error: '请选择办证城市' }).regex(/^\d{4}$/, '请选择办证城市'),
+});
+export type CreateOrderBody = z.infer<typeof CreateOrderBody>;
+
+const ID_PROBLEM_MESSAGES = {
+  format: '身份证号应为 18 位,最后一位可以是数字或 X',
+  birth_date: '身份证号中的出生日期不正确,请核对',
+  check_digit: '身份证号校验位不正确,请逐位核对',
+} as const;
+
+export const ApplicantBody = z.object({
+  name: z.string({ required_error: '请输入姓名' }).trim().regex(NAME_PATTERN, '请输入与身份证一致的中文姓名'),
+  idNumber: z
+    .string({ required_error: '请输入身份证号' })
+    .transform(normalizeIdNumber)
+    .superRefine((value, ctx) => {
+      const problem = idNumberProblem(value);
+      if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: ID_PROBLEM_MESSAGES[problem] });
+    }),
+  phone: z.string({ required_error: '请输入手机号' }).trim().regex(PHONE_PATTERN, '请输入 11 位手机号'),
+  consent: z.literal(true, { errorMap: () => ({ message: '请先阅读并同意个人信息处理规则' }) }),
+});
+export type ApplicantBody = z.input<typeof ApplicantBody>;
+
+export const OrderIdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{8,40}$/, '订单号格式不正确') });
+
+export interface HistoryEntry {
+  from: OrderStatus | null;
+  to: OrderStatus;
+  event: OrderEvent | 'create';
+  actor: Actor;
+  at: string;
+  note?: string | null;
+}
+
+export interface ApplicantView {
+  name: string;
+  /** Always masked: `4403**********1234`. */
+  idNumber: string;
+  /** Masked: `138****5678`. */
+  phone: string;
+  consentAt: string;
+}
+
+export interface OrderView {
+  id: string;
+  certType: CertCode;
+  cityCode: string;
+  status: OrderStatus;
+  /** The engine's report for the current photo (same shape as the CLI's), null before one. */
+  report: PhotoReport | null;
+  /** The processed photo, when there is one. */
+  photoUrl: string | null;
+  applicant: ApplicantView | null;
+  history: HistoryEntry[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CatalogView {
+  certificates: {
+    code: CertCode;
+    name: string;
+    group: string;
+    groupName: string;
+    note?: string;
+    width: number;
+    height: number;
+    cities: { code: string; name: string; province: string; validityDays: number }[];
+  }[];
+}
+
+/** Stable error codes with the message a person can act on. */
+export const API_ERRORS = {
+  BAD_REQUEST: '请求内容不正确,请检查后重试',
+  VALIDATION_FAILED: '填写的内容有误,请按提示修改',
+  UNAUTHORIZED: '请先登录',
+  NOT_FOUND: '找不到该订单',
+  ROUTE_NOT_FOUND: '请求的地址不存在',
+  LOCAL_LOGIN_DISABLED: '当前环境不支持昵称登录,请在微信中打开',
+  CITY_NOT_SUPPORTED: '该城市暂不支持此证件的照片回执,请重新选择城市',
+  WRONG_STATUS: '订单当前状态不允许此操作,请刷新后重试',
+  PHOTO_MISSING: '请选择一张照片上传',
+  PHOTO_TOO_LARGE: '照片太大,请选择 20MB 以内的照片',
+  PHOTO_UNREADABLE: '无法读取这张照片,请换一张 JPG 或 PNG 照片',
+  APPLICANT_MISSING: '请先填写申请人信息并同意个人信息处理规则',
+  PHOTO_NOT_FOUND: '该订单还没有处理好的照片',
+  TOO_MANY_REQUESTS: '操作太频繁,请稍后再试',
+  INTERNAL: '服务暂时不可用,请稍后再试',
+} as const;
+export type ApiErrorCode = keyof typeof API_ERRORS;
+
+export interface ApiErrorBody {
+  code: ApiErrorCode;
+  message: string;
+  /** Field-level messages for forms (VALIDATION_FAILED). */
+  fields?: Record<string, string>;
+}
