@@ -1,0 +1,86 @@
+/**
+ * buildApp: the whole server as a fastify instance, not listening. It opens the database (and
+ * migrates it), wires repositories → services → routes and runs the job runner while the app is
+ * ready. Closing the app stops the runner, closes the engine pool it created and the database.
+ */
+import path from 'node:path';
+import fastifyMultipart from '@fastify/multipart';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { PHOTO_MAX_BYTES, type AppConfig } from './config';
+import { openDatabase } from './db/database';
+import { JobRegistry } from './jobs/job-registry';
+import { JobRunner, type JobRunnerOptions } from './jobs/job-runner';
+import { registerProcessPhoto } from './jobs/process-photo.job';
+import { PhotoPool } from './photo/pool';
+import { systemClock, type Clock } from './repositories/clock.repository';
+import { CryptoRepository } from './repositories/crypto.repository';
+import { JobRepository } from './repositories/job.repository';
+import { OrderRepository } from './repositories/order.repository';
+import { PhotoStoreRepository } from './repositories/photo-store.repository';
+import { UserRepository } from './repositories/user.repository';
+import { errorHandler, notFoundHandler } from './routes/error-handler';
+import { orderRoutes, photoFileRoutes } from './routes/order.routes';
+import { publicRoutes } from './routes/public.routes';
+import type { RouteServices } from './routes/services';
+import { registerH5 } from './routes/static.routes';
+import { AuthService } from './services/auth.service';
+import { OrderService } from './services/order.service';
+import { PhotoProcessingService, type PhotoProcessor } from './services/photo-processing.service';
+
+export interface AppDeps {
+  config: AppConfig;
+  /** The engine. Default: a PhotoPool of `config.poolSize` workers, closed with the app. A given
+   * processor belongs to the caller, who closes it. */
+  processor?: PhotoProcessor;
+  clock?: Clock;
+  logger?: FastifyServerOptions['logger'];
+  jobs?: Partial<JobRunnerOptions>;
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const clock = deps.clock ?? systemClock;
+  const app = Fastify({ logger: deps.logger ?? false });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+
+  const db = await openDatabase(config.dataDir);
+  const ownsProcessor = !deps.processor;
+  const processor: PhotoProcessor = deps.processor ?? new PhotoPool(config.poolSize ? { size: config.poolSize } : {});
+
+  const crypto = new CryptoRepository(config.encryptionKey);
+  const users = new UserRepository(db);
+  const orderRepo = new OrderRepository(db, crypto);
+  const jobRepo = new JobRepository(db);
+  const photos = new PhotoStoreRepository(path.join(config.dataDir, 'photos'), crypto);
+
+  const registry = new JobRegistry();
+  const runner = new JobRunner(
+    { jobs: jobRepo, registry, clock, log: app.log },
+    { concurrency: processor.size, pollMs: config.jobPollMs, maxAttempts: 3, retryBaseMs: 2000, ...deps.jobs },
+  );
+
+  const auth = new AuthService({ users, crypto, clock, authMode: config.authMode, sessionDays: config.sessionDays });
+  const orders = new OrderService({ orders: orderRepo, photos, crypto, clock, onJobQueued: () => runner.wake() });
+  registerProcessPhoto(registry, new PhotoProcessingService({ orders, photos, processor }));
+
+  app.addHook('onReady', () => runner.start());
+  app.addHook('onClose', async () => {
+    await runner.stop();
+    // Closing the pool fails the jobs in flight; the runner leaves them `running` for the next start.
+    if (ownsProcessor) await processor.close();
+    await runner.drain();
+    await db.destroy();
+  });
+
+  const services: RouteServices = { auth, orders };
+  await app.register(fastifyMultipart, { limits: { fileSize: PHOTO_MAX_BYTES, files: 1, fields: 10, parts: 12 } });
+  await app.register(publicRoutes, { services });
+  await app.register(orderRoutes, { services });
+  await app.register(photoFileRoutes, { services });
+  await registerH5(app, config.h5Dir);
+  return app;
+}

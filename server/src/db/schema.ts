@@ -1,0 +1,73 @@
+/** Table types for Kysely (what the migrations create). Times are ISO strings; run_after is ms. */
+import type { Generated } from 'kysely';
+
+export interface UsersTable {
+  id: string;
+  /** Set when the user signs in with WeChat; null for local (nickname) users. */
+  openid: string | null;
+  nickname: string;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  /** SHA-256 (hex) of the bearer token: a leaked database holds no usable token. */
+  token_hash: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface OrdersTable {
+  id: string;
+  user_id: string;
+  cert_type: string;
+  city_code: string;
+  status: string;
+  /** The photo being (or last) processed: names the files in the photo store. */
+  upload_id: string | null;
+  /** Set when a processed photo exists (equals the upload id it came from). */
+  photo_key: string | null;
+  report_json: string | null;
+  applicant_name: string | null;
+  /** AES-256-GCM, base64. */
+  applicant_id_number: string | null;
+  applicant_phone: string | null;
+  consent_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface OrderHistoryTable {
+  id: Generated<number>;
+  order_id: string;
+  from_status: string | null;
+  to_status: string;
+  event: string;
+  actor: string;
+  note: string | null;
+  at: string;
+}
+
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
+
+export interface JobsTable {
+  id: Generated<number>;
+  name: string;
+  payload: string;
+  /** What the job is about (e.g. `order:<id>`), so a newer job can supersede a queued one. */
+  subject: string | null;
+  status: JobStatus;
+  attempts: number;
+  run_after: number;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DB {
+  users: UsersTable;
+  sessions: SessionsTable;
+  orders: OrdersTable;
+  order_history: OrderHistoryTable;
+  jobs: JobsTable;
+}

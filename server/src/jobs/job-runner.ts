@@ -1,0 +1,117 @@
+/**
+ * Runs durable jobs: up to `concurrency` at once, woken when a job is queued and polling for due
+ * retries. A job whose handler throws is retried with exponential backoff, then given up.
+ * Stopping leaves in-flight jobs `running`; the next start puts them back in the queue.
+ */
+import type { Clock } from '../repositories/clock.repository';
+import type { JobRecord, JobRepository } from '../repositories/job.repository';
+import type { JobRegistry } from './job-registry';
+
+export interface JobRunnerOptions {
+  concurrency: number;
+  pollMs: number;
+  maxAttempts: number;
+  /** First retry delay; doubles with each attempt. */
+  retryBaseMs: number;
+}
+
+export interface JobLogger {
+  info(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export class JobRunner {
+  private readonly active = new Set<Promise<void>>();
+  private stopped = true;
+  private pumping: Promise<void> | null = null;
+  private again = false;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly deps: { jobs: JobRepository; registry: JobRegistry; clock: Clock; log: JobLogger },
+    private readonly options: JobRunnerOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    const { jobs, registry, clock, log } = this.deps;
+    const unknown = (await jobs.pendingNames()).filter((name) => !registry.has(name));
+    if (unknown.length > 0) throw new Error(`job runner: no handler registered for pending job(s): ${unknown.join(', ')}`);
+    const requeued = await jobs.requeueRunning(clock.now());
+    if (requeued > 0) log.info({ requeued }, 'jobs interrupted by a stop were queued again');
+    this.stopped = false;
+    this.timer = setInterval(() => this.wake(), this.options.pollMs);
+    this.timer.unref();
+    this.wake();
+  }
+
+  /** Look for work now (called after a job is queued). */
+  wake(): void {
+    if (this.stopped) return;
+    this.pump().catch((err: unknown) => this.deps.log.error({ err }, 'job runner failed to claim a job'));
+  }
+
+  /** Stops claiming and waits for jobs in flight to settle (their outcome is not recorded). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  async drain(): Promise<void> {
+    // A claim in progress may still add a job: wait for it too.
+    while (this.active.size > 0 || this.pumping) await Promise.allSettled([...this.active, this.pumping]);
+  }
+
+  private pump(): Promise<void> {
+    if (this.pumping) {
+      this.again = true;
+      return this.pumping;
+    }
+    this.pumping = this.claimWhileFree().finally(() => {
+      this.pumping = null;
+    });
+    return this.pumping;
+  }
+
+  private async claimWhileFree(): Promise<void> {
+    do {
+      this.again = false;
+      while (!this.stopped && this.active.size < this.options.concurrency) {
+        const job = await this.deps.jobs.claimNext(this.deps.clock.now());
+        if (!job) break;
+        const run: Promise<void> = this.execute(job).finally(() => {
+          this.active.delete(run);
+          this.wake();
+        });
+        this.active.add(run);
+      }
+    } while (this.again && !this.stopped);
+  }
+
+  private async execute(job: JobRecord): Promise<void> {
+    const { jobs, registry, clock, log } = this.deps;
+    const handler = registry.get(job.name);
+    try {
+      if (!handler) throw new Error(`no handler registered for job "${job.name}"`);
+      await handler.run(job.payload);
+      await jobs.markDone(job.id, clock.now());
+    } catch (err) {
+      // Stopping (the pool is closing under the job): leave it running, the next start resumes it.
+      if (this.stopped) return;
+      const message = err instanceof Error ? err.message : String(err);
+      try {
+        if (handler && job.attempts < this.options.maxAttempts) {
+          const delay = this.options.retryBaseMs * 2 ** (job.attempts - 1);
+          log.error({ err, job: job.id, name: job.name, attempt: job.attempts }, 'job failed, will retry');
+          await jobs.markRetry(job.id, clock.now().getTime() + delay, message, clock.now());
+        } else {
+          log.error({ err, job: job.id, name: job.name, attempt: job.attempts }, 'job failed, giving up');
+          await jobs.markFailed(job.id, message, clock.now());
+          await handler?.giveUp?.(job.payload, err);
+        }
+      } catch (recordErr) {
+        log.error({ err: recordErr, job: job.id }, 'could not record a job failure');
+      }
+    }
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The one error handler: every failure leaves as `{code, message}` JSON with a Chinese message
+ * from API_ERRORS (plus `fields` for form validation). 5xx details are logged, never sent.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { API_ERRORS, type ApiErrorBody, type ApiErrorCode } from '../../../shared/api';
+import { AppError } from '../services/errors';
+
+export const HTTP_STATUS: Record<ApiErrorCode, number> = {
+  BAD_REQUEST: 400,
+  VALIDATION_FAILED: 400,
+  UNAUTHORIZED: 401,
+  NOT_FOUND: 404,
+  ROUTE_NOT_FOUND: 404,
+  LOCAL_LOGIN_DISABLED: 403,
+  CITY_NOT_SUPPORTED: 422,
+  WRONG_STATUS: 409,
+  PHOTO_MISSING: 400,
+  PHOTO_TOO_LARGE: 413,
+  PHOTO_UNREADABLE: 422,
+  APPLICANT_MISSING: 409,
+  PHOTO_NOT_FOUND: 404,
+  TOO_MANY_REQUESTS: 429,
+  INTERNAL: 500,
+};
+
+/** zod's own messages (e.g. a number where a string belongs) are English: replace those. */
+const HAS_CHINESE = /[\u4e00-\u9fa5]/;
+const GENERIC_FIELD_MESSAGE = '格式不正确,请检查';
+
+export function errorBody(code: ApiErrorCode, fields?: Record<string, string>): ApiErrorBody {
+  return fields ? { code, message: API_ERRORS[code], fields } : { code, message: API_ERRORS[code] };
+}
+
+function send(reply: FastifyReply, code: ApiErrorCode, fields?: Record<string, string>, status = HTTP_STATUS[code]) {
+  return reply.code(status).type('application/json; charset=utf-8').send(errorBody(code, fields));
+}
+
+export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof AppError) return send(reply, error.code, error.fields);
+
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const fields: Record<string, string> = {};
+    for (const item of error.validation) {
+      const issue = item.params.issue;
+      const field = issue.path.join('.') || error.validationContext || 'body';
+      fields[field] ??= HAS_CHINESE.test(issue.message) ? issue.message : GENERIC_FIELD_MESSAGE;
+    }
+    return send(reply, 'VALIDATION_FAILED', fields);
+  }
+
+  switch (error.code) {
+    case 'FST_REQ_FILE_TOO_LARGE':
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return send(reply, request.url.includes('/photo') ? 'PHOTO_TOO_LARGE' : 'BAD_REQUEST', undefined, 413);
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+    case 'FST_FILES_LIMIT':
+      return send(reply, 'PHOTO_MISSING');
+  }
+
+  const status = error.statusCode ?? 500;
+  if (status === 429) return send(reply, 'TOO_MANY_REQUESTS');
+  if (status >= 400 && status < 500) return send(reply, 'BAD_REQUEST', undefined, status);
+
+  request.log.error({ err: error }, 'request failed');
+  return send(reply, 'INTERNAL', undefined, 500);
+}
+
+export function notFoundHandler(_request: FastifyRequest, reply: FastifyReply) {
+  return send(reply, 'ROUTE_NOT_FOUND');
+}

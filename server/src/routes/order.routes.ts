@@ -1,0 +1,82 @@
+/** The applicant's orders. Thin: validate with the shared schemas, call one service method. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ApplicantBody, CreateOrderBody, OrderIdParams } from '../../../shared/api';
+import { ORDER_STATUSES, type OrderStatus } from '../../../shared/order-machine';
+import { AppError } from '../services/errors';
+import type { RouteServices } from './services';
+
+const ListOrdersQuery = z.object({
+  status: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (!value) return undefined;
+      const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+      if (list.some((s) => !(ORDER_STATUSES as readonly string[]).includes(s))) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: '订单状态不正确' });
+        return z.NEVER;
+      }
+      return list as OrderStatus[];
+    }),
+});
+
+const PhotoQuery = z.object({
+  exp: z.coerce.number({ invalid_type_error: '链接已失效' }).int('链接已失效').positive('链接已失效').optional(),
+  sig: z.string().max(128, '链接已失效').optional(),
+});
+
+/** Routes that need `Authorization: Bearer <token>`. */
+export const orderRoutes: FastifyPluginAsyncZod<{ services: RouteServices }> = async (app, { services }) => {
+  app.decorateRequest('userId', '');
+  // onRequest: an unauthenticated upload is refused before its body is read.
+  app.addHook('onRequest', async (request) => {
+    request.userId = (await services.auth.authenticate(request.headers.authorization)).userId;
+  });
+
+  app.post('/api/orders', { schema: { body: CreateOrderBody } }, async (request, reply) => {
+    const view = await services.orders.create(request.userId, request.body.certType, request.body.cityCode);
+    return reply.code(201).send(view);
+  });
+
+  app.get('/api/orders', { schema: { querystring: ListOrdersQuery } }, async (request) =>
+    services.orders.list(request.userId, request.query.status),
+  );
+
+  app.get('/api/orders/:id', { schema: { params: OrderIdParams } }, async (request) => services.orders.get(request.userId, request.params.id));
+
+  app.put('/api/orders/:id/photo', { schema: { params: OrderIdParams } }, async (request, reply) => {
+    const file = await request.file();
+    if (!file || file.fieldname !== 'photo') {
+      file?.file.resume();
+      throw new AppError('PHOTO_MISSING');
+    }
+    const bytes = await file.toBuffer();
+    const view = await services.orders.uploadPhoto(request.userId, request.params.id, bytes);
+    return reply.code(202).send(view);
+  });
+
+  app.put('/api/orders/:id/applicant', { schema: { params: OrderIdParams, body: ApplicantBody } }, async (request) =>
+    services.orders.setApplicant(request.userId, request.params.id, request.body),
+  );
+
+  app.post('/api/orders/:id/submit', { schema: { params: OrderIdParams } }, async (request) =>
+    services.orders.submit(request.userId, request.params.id),
+  );
+};
+
+/**
+ * The processed photo. An <img> cannot send a header, so a signed URL (from OrderView.photoUrl)
+ * works as well as the owner's bearer token.
+ */
+export const photoFileRoutes: FastifyPluginAsyncZod<{ services: RouteServices }> = async (app, { services }) => {
+  app.get('/api/orders/:id/photo.jpg', { schema: { params: OrderIdParams, querystring: PhotoQuery } }, async (request, reply) => {
+    const user = await services.auth.userFromHeader(request.headers.authorization);
+    const jpeg = await services.orders.photoFile(request.params.id, { userId: user?.userId ?? null, ...request.query });
+    return reply
+      .header('Content-Type', 'image/jpeg')
+      .header('Cache-Control', 'private, no-store')
+      .header('X-Content-Type-Options', 'nosniff')
+      .send(jpeg);
+  });
+};

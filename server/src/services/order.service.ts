@@ -1,0 +1,231 @@
+/**
+ * The applicant's orders: create, photo upload, applicant details, submit, and the system's
+ * result of photo processing. Every status change goes through `transition()` and one repository
+ * call that moves the order and writes its history together.
+ */
+import type { HistoryEntry, OrderView } from '../../../shared/api';
+import type { CertCode } from '../../../shared/certificates';
+import { getCity } from '../../../shared/cities';
+import { maskIdNumber, maskPhone } from '../../../shared/identity';
+import { transition, TransitionError, type Actor, type OrderEvent, type OrderStatus } from '../../../shared/order-machine';
+import type { PhotoReport } from '../../../shared/photo-report';
+import type { Clock } from '../repositories/clock.repository';
+import type { CryptoRepository } from '../repositories/crypto.repository';
+import type { OrderRecord, OrderRepository, TransitionWrite } from '../repositories/order.repository';
+import type { PhotoStoreRepository } from '../repositories/photo-store.repository';
+import { AppError } from './errors';
+import { sniffImageFormat } from './image-format';
+
+export const PROCESS_PHOTO_JOB = 'process-photo';
+
+export interface ProcessPhotoPayload {
+  orderId: string;
+  uploadId: string;
+}
+
+/** The applicant may change their details until the order is submitted. */
+const APPLICANT_EDITABLE: readonly OrderStatus[] = ['draft', 'processing', 'needs_retake', 'ready'];
+
+/** Signed photo URLs live between one hour and 90 minutes; `exp` moves in 30-minute steps so the
+ * URL (and the image cache) stays the same across polls. */
+const URL_STEP_S = 1800;
+const URL_MIN_LIFE_S = 3600;
+
+/** Shown in the history when the engine kept failing on a photo (no report exists then). */
+export const PROCESSING_FAILED_NOTE = '照片处理失败,请重新拍摄或换一张照片上传';
+
+type ApplicantInput = { name: string; idNumber: string; phone: string; consent: true };
+
+export class OrderService {
+  constructor(
+    private readonly deps: {
+      orders: OrderRepository;
+      photos: PhotoStoreRepository;
+      crypto: CryptoRepository;
+      clock: Clock;
+      /** Wakes the job runner after a job was queued. */
+      onJobQueued: () => void;
+    },
+  ) {}
+
+  // ---- applicant-facing ----
+
+  async create(userId: string, certType: CertCode, cityCode: string): Promise<OrderView> {
+    const city = getCity(cityCode);
+    if (!city || !city.certificates.includes(certType)) throw new AppError('CITY_NOT_SUPPORTED');
+    const id = this.deps.crypto.newId();
+    await this.deps.orders.create({ id, userId, certType, cityCode, at: this.deps.clock.now() });
+    return this.view(await this.mustFind(id));
+  }
+
+  async get(userId: string, orderId: string): Promise<OrderView> {
+    return this.view(await this.owned(userId, orderId));
+  }
+
+  async list(userId: string, statuses?: readonly OrderStatus[]): Promise<OrderView[]> {
+    const orders = await this.deps.orders.listByUser(userId, statuses);
+    return Promise.all(orders.map((o) => this.view(o)));
+  }
+
+  /** Stores the upload (sealed), moves the order to processing and queues the job, then returns. */
+  async uploadPhoto(userId: string, orderId: string, bytes: Buffer): Promise<OrderView> {
+    const { photos, crypto } = this.deps;
+    const order = await this.owned(userId, orderId);
+    const to = this.next(order.status, 'upload_photo', 'applicant');
+    if (!sniffImageFormat(bytes)) throw new AppError('PHOTO_UNREADABLE');
+    const uploadId = crypto.newId();
+    await photos.put(orderId, uploadId, 'original', bytes);
+    const payload: ProcessPhotoPayload = { orderId, uploadId };
+    const moved = await this.move(order, to, 'upload_photo', 'applicant', {
+      set: { uploadId, photoKey: null, report: null },
+      job: { name: PROCESS_PHOTO_JOB, payload, subject: `order:${orderId}` },
+    });
+    if (!moved) {
+      await photos.delete(orderId, uploadId, 'original');
+      throw new AppError('WRONG_STATUS');
+    }
+    // The previous photo is replaced; its upload may still have an original if its job never ran.
+    if (order.photoKey) await photos.delete(orderId, order.photoKey, 'photo');
+    if (order.uploadId) await photos.delete(orderId, order.uploadId, 'original');
+    this.deps.onJobQueued();
+    return this.view(await this.mustFind(orderId));
+  }
+
+  async setApplicant(userId: string, orderId: string, body: ApplicantInput): Promise<OrderView> {
+    const order = await this.owned(userId, orderId);
+    if (!APPLICANT_EDITABLE.includes(order.status)) throw new AppError('WRONG_STATUS');
+    const now = this.deps.clock.now();
+    const saved = await this.deps.orders.setApplicant(
+      orderId,
+      APPLICANT_EDITABLE,
+      { name: body.name, idNumber: body.idNumber, phone: body.phone, consentAt: now.toISOString() },
+      now,
+    );
+    if (!saved) throw new AppError('WRONG_STATUS');
+    return this.view(await this.mustFind(orderId));
+  }
+
+  async submit(userId: string, orderId: string): Promise<OrderView> {
+    const order = await this.owned(userId, orderId);
+    const to = this.next(order.status, 'submit', 'applicant');
+    if (!order.applicant) throw new AppError('APPLICANT_MISSING');
+    if (!(await this.move(order, to, 'submit', 'applicant'))) throw new AppError('WRONG_STATUS');
+    return this.view(await this.mustFind(orderId));
+  }
+
+  /** The processed photo for the owner (bearer token) or for a valid signed URL. */
+  async photoFile(orderId: string, access: { userId: string | null; exp?: number; sig?: string }): Promise<Buffer> {
+    const order = await this.deps.orders.findById(orderId);
+    const signed = access.exp !== undefined && access.sig !== undefined;
+    if (order && signed && order.photoKey && this.validSignature(order.id, order.photoKey, access.exp!, access.sig!)) {
+      return this.readPhoto(order);
+    }
+    if (access.userId === null) throw new AppError('UNAUTHORIZED');
+    if (!order || order.userId !== access.userId) throw new AppError('NOT_FOUND');
+    return this.readPhoto(order);
+  }
+
+  // ---- system (the process-photo job) ----
+
+  /** The order waiting for this upload, or null when it was superseded or is already finished. */
+  async pendingUpload(payload: ProcessPhotoPayload): Promise<OrderRecord | null> {
+    const order = await this.deps.orders.findById(payload.orderId);
+    return order && order.status === 'processing' && order.uploadId === payload.uploadId ? order : null;
+  }
+
+  /** Records the engine's verdict: ready when every blocking check passed, else needs_retake. */
+  async recordPhotoResult(payload: ProcessPhotoPayload, report: PhotoReport, hasPhoto: boolean): Promise<void> {
+    const order = await this.pendingUpload(payload);
+    if (!order) return;
+    const event: OrderEvent = report.ok ? 'photo_accepted' : 'photo_rejected';
+    await this.move(order, this.next(order.status, event, 'system'), event, 'system', {
+      set: { report, photoKey: hasPhoto ? payload.uploadId : null },
+    });
+  }
+
+  /** The engine kept failing: the person has to try another photo. */
+  async recordProcessingFailure(payload: ProcessPhotoPayload): Promise<void> {
+    const order = await this.pendingUpload(payload);
+    if (!order) return;
+    await this.move(order, this.next(order.status, 'photo_rejected', 'system'), 'photo_rejected', 'system', {
+      note: PROCESSING_FAILED_NOTE,
+      set: { report: null, photoKey: null },
+    });
+  }
+
+  // ---- helpers ----
+
+  private next(status: OrderStatus, event: OrderEvent, actor: Actor): OrderStatus {
+    try {
+      return transition(status, event, actor);
+    } catch (err) {
+      if (err instanceof TransitionError) throw new AppError('WRONG_STATUS');
+      throw err;
+    }
+  }
+
+  private move(
+    order: OrderRecord,
+    to: OrderStatus,
+    event: OrderEvent,
+    actor: Actor,
+    extra: Pick<TransitionWrite, 'set' | 'job' | 'note'> = {},
+  ): Promise<boolean> {
+    return this.deps.orders.applyTransition({ orderId: order.id, from: order.status, to, event, actor, at: this.deps.clock.now(), ...extra });
+  }
+
+  private async owned(userId: string, orderId: string): Promise<OrderRecord> {
+    const order = await this.deps.orders.findById(orderId);
+    // Someone else's order does not exist, as far as the caller can tell.
+    if (!order || order.userId !== userId) throw new AppError('NOT_FOUND');
+    return order;
+  }
+
+  private async mustFind(orderId: string): Promise<OrderRecord> {
+    const order = await this.deps.orders.findById(orderId);
+    if (!order) throw new Error(`order ${orderId} vanished`);
+    return order;
+  }
+
+  private async readPhoto(order: OrderRecord): Promise<Buffer> {
+    const bytes = order.photoKey ? await this.deps.photos.get(order.id, order.photoKey, 'photo') : null;
+    if (!bytes) throw new AppError('PHOTO_NOT_FOUND');
+    return bytes;
+  }
+
+  private signedPhotoUrl(orderId: string, photoKey: string): string {
+    const nowS = Math.floor(this.deps.clock.now().getTime() / 1000);
+    const exp = (Math.floor((nowS + URL_MIN_LIFE_S) / URL_STEP_S) + 1) * URL_STEP_S;
+    const sig = this.deps.crypto.sign(`${orderId}:${photoKey}:${exp}`);
+    return `/api/orders/${orderId}/photo.jpg?exp=${exp}&sig=${sig}`;
+  }
+
+  private validSignature(orderId: string, photoKey: string, exp: number, sig: string): boolean {
+    if (exp * 1000 < this.deps.clock.now().getTime()) return false;
+    return this.deps.crypto.verify(`${orderId}:${photoKey}:${exp}`, sig);
+  }
+
+  private async view(order: OrderRecord): Promise<OrderView> {
+    const history: HistoryEntry[] = (await this.deps.orders.history(order.id)).map((h) => ({ ...h }));
+    return {
+      id: order.id,
+      certType: order.certType,
+      cityCode: order.cityCode,
+      status: order.status,
+      report: order.report,
+      photoUrl: order.photoKey ? this.signedPhotoUrl(order.id, order.photoKey) : null,
+      applicant: order.applicant
+        ? {
+            name: order.applicant.name,
+            idNumber: maskIdNumber(order.applicant.idNumber),
+            phone: maskPhone(order.applicant.phone),
+            consentAt: order.applicant.consentAt,
+          }
+        : null,
+      history,
+      createdAt: order.createdAt,
+      updatedAt: order.updatedAt,
+    };
+  }
+}
+

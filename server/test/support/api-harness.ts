@@ -1,0 +1,143 @@
+/**
+ * Helpers for the API tests: a temp data directory, the app built on it, login, multipart bodies
+ * and waiting for the photo job.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
+import type { OrderView } from '../../../shared/api';
+import type { CertCode } from '../../../shared/certificates';
+import type { OrderStatus } from '../../../shared/order-machine';
+import type { PhotoReport } from '../../../shared/photo-report';
+import { buildApp, type AppDeps } from '../../src/app';
+import type { AppConfig } from '../../src/config';
+import type { PhotoProcessor } from '../../src/services/photo-processing.service';
+
+export function tempDataDir(): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'zphz-api-'));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function testConfig(dataDir: string, overrides: Partial<AppConfig> = {}): AppConfig {
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    authMode: 'local',
+    encryptionKey: randomBytes(32),
+    photoRetentionDays: 30,
+    sessionDays: 30,
+    poolSize: 1,
+    jobPollMs: 50,
+    h5Dir: path.join(dataDir, 'no-h5-build'),
+    ...overrides,
+  };
+}
+
+export async function testApp(config: AppConfig, deps: Omit<AppDeps, 'config'> = {}): Promise<FastifyInstance> {
+  const app = await buildApp({ config, jobs: { retryBaseMs: 20 }, ...deps });
+  await app.ready();
+  return app;
+}
+
+export function fixture(name: string): Buffer {
+  return readFileSync(new URL(`../fixtures/photos/${name}`, import.meta.url));
+}
+
+export async function login(app: FastifyInstance, nickname = '测试用户'): Promise<string> {
+  const res = await app.inject({ method: 'POST', url: '/api/auth/local-login', payload: { nickname } });
+  expect(res.statusCode).toBe(200);
+  return res.json<{ token: string }>().token;
+}
+
+export function auth(token: string): { authorization: string } {
+  return { authorization: `Bearer ${token}` };
+}
+
+export async function createOrder(app: FastifyInstance, token: string, certType: CertCode = 'resident_id', cityCode = '4403'): Promise<OrderView> {
+  const res = await app.inject({ method: 'POST', url: '/api/orders', headers: auth(token), payload: { certType, cityCode } });
+  expect(res.statusCode).toBe(201);
+  return res.json<OrderView>();
+}
+
+/** A multipart/form-data body with one file part. */
+export function multipart(field: string, bytes: Buffer, filename = 'photo.jpg', type = 'image/jpeg') {
+  const boundary = `----zphz${randomBytes(8).toString('hex')}`;
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`,
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  return { payload: Buffer.concat([head, bytes, tail]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+export async function uploadPhoto(app: FastifyInstance, token: string, orderId: string, bytes: Buffer, field = 'photo') {
+  const body = multipart(field, bytes);
+  return app.inject({ method: 'PUT', url: `/api/orders/${orderId}/photo`, headers: { ...auth(token), ...body.headers }, payload: body.payload });
+}
+
+export async function getOrder(app: FastifyInstance, token: string, orderId: string): Promise<OrderView> {
+  const res = await app.inject({ method: 'GET', url: `/api/orders/${orderId}`, headers: auth(token) });
+  expect(res.statusCode).toBe(200);
+  return res.json<OrderView>();
+}
+
+/** Polls the order until it leaves `processing`. */
+export async function waitUntilProcessed(app: FastifyInstance, token: string, orderId: string, timeoutMs = 45_000): Promise<OrderView> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const order = await getOrder(app, token, orderId);
+    if (order.status !== 'processing') return order;
+    if (Date.now() > deadline) throw new Error(`order ${orderId} still processing after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export function statuses(order: OrderView): (OrderStatus | null)[][] {
+  return order.history.map((h) => [h.from, h.to]);
+}
+
+/** Every file under a directory, recursively. */
+export function allFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    return statSync(full).isDirectory() ? allFiles(full) : [full];
+  });
+}
+
+/** JPEG segment markers up to the start of scan (APP1 = 0xe1 holds EXIF/XMP). */
+export function jpegMarkers(jpeg: Buffer): number[] {
+  expect(jpeg.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+  const markers: number[] = [];
+  let i = 2;
+  while (i + 4 <= jpeg.length) {
+    if (jpeg[i] !== 0xff) throw new Error(`bad JPEG segment at ${i}`);
+    const marker = jpeg[i + 1]!;
+    markers.push(marker);
+    if (marker === 0xda) break;
+    i += 2 + jpeg.readUInt16BE(i + 2);
+  }
+  return markers;
+}
+
+export function fakeReport(cert: CertCode, ok: boolean): PhotoReport {
+  return { ok, cert, failures: ok ? [] : ['NO_FACE'], warnings: [], checks: [], output: null, geometry: null, timingsMs: {} };
+}
+
+/** A stand-in engine: answers with a canned result (or whatever `run` does) without workers. */
+export function fakeProcessor(
+  run: (input: Buffer, cert: CertCode) => Promise<{ report: PhotoReport; jpeg: Buffer | null }>,
+): PhotoProcessor & { calls: number } {
+  const fake = {
+    size: 1,
+    calls: 0,
+    async process(input: Buffer, cert: CertCode) {
+      fake.calls++;
+      return run(input, cert);
+    },
+    async close() {},
+  };
+  return fake;
+}
