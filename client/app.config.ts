@@ -1,6 +1,23 @@
 export default defineAppConfig({
-  // The first entry is the home page; it stays in the main package with what the first screen needs.
+  // The first entry is the home page; the main package holds only what the first screen needs.
   pages: ['pages/index/index'],
+  subPackages: [
+    {
+      root: 'packages/apply',
+      pages: [
+        'pages/certificate/index',
+        'pages/city/index',
+        'pages/consent/index',
+        'pages/guide/index',
+        'pages/capture/index',
+        'pages/result/index',
+        'pages/applicant/index',
+        'pages/submit/index',
+      ],
+    },
+    { root: 'packages/orders', pages: ['pages/list/index', 'pages/detail/index'] },
+    { root: 'packages/account', pages: ['pages/login/index'] },
+  ],
   window: {
     navigationBarTitleText: '照片回执',
     navigationBarBackgroundColor: '#ffffff',
@@ -8,4 +25,5 @@ export default defineAppConfig({
     backgroundColor: '#f5f6f8',
     backgroundTextStyle: 'light',
   },
+  // Camera and album access (chooseMedia) are declared in the page that uses them at run time.
 });

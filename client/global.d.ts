@@ -24,5 +24,7 @@ declare namespace NodeJS {
   interface ProcessEnv {
     /** Set by the Taro CLI from `--type`; replaced at build time in client code. */
     TARO_ENV?: 'weapp' | 'h5';
+    /** API base URL for weapp builds (h5 is same-origin). */
+    TARO_APP_API_BASE?: string;
   }
 }

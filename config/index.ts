@@ -38,6 +38,8 @@ export default defineConfig<'webpack5'>(async (merge) => {
     mini: {
       // shared/ lives outside sourceRoot: without this its TypeScript would not go through Babel.
       compile: { include: [sharedDir] },
+      // Component styles have no cross-file ordering dependencies (BEM classes, one file each).
+      miniCssExtractPluginOption: { ignoreOrder: true },
       postcss: {
         pxtransform: { enable: true, config: {} },
         cssModules: { enable: false },

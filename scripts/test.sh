@@ -1,7 +1,31 @@
 #!/usr/bin/env bash
-# The project's one test command (`npm test`): type-check, then every test tier.
+# The project's one test command (`npm test`): type-check, then every test tier: node + client
+# (vitest), then the browser journey (system Chromium against the h5 build and the real server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm install --no-audit --no-fund
 npx tsc --noEmit -p tsconfig.json
 npx vitest run
+
+# The browser tier needs Debian's Chromium and a CJK font (without one, Chinese renders as boxes).
+# Installed here when we can (root, as on CI machines); never skipped silently.
+BROWSER_PKGS_CMD="apt-get update && apt-get install -y chromium fonts-wqy-zenhei"
+has_browser_deps() {
+  [ -x /usr/bin/chromium ] && command -v fc-list >/dev/null && [ -n "$(fc-list :lang=zh 2>/dev/null)" ]
+}
+if ! has_browser_deps; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "Installing Chromium and a CJK font for the browser tests…"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq chromium fonts-wqy-zenhei fontconfig >/dev/null
+  else
+    echo "The browser tests need Chromium and a CJK font. Run as root:" >&2
+    echo "  $BROWSER_PKGS_CMD" >&2
+    exit 1
+  fi
+  has_browser_deps || { echo "Chromium or the CJK font is still missing after: $BROWSER_PKGS_CMD" >&2; exit 1; }
+fi
+
+npm run -s build:h5
+npx vitest run --config e2e/vitest.config.ts

@@ -179,7 +179,8 @@ describe('a photo that fails a check', () => {
     const submit = await app.inject({ method: 'POST', url: `/api/orders/${id}/submit`, headers: auth(token) });
     expect(submit.json().code).toBe('WRONG_STATUS');
 
-    expect((await uploadPhoto(app, token, id, fixture('hivision-test0.jpg'))).statusCode).toBe(202);
+    // The retake arrives by POST, as the mini-program's wx.uploadFile sends it.
+    expect((await uploadPhoto(app, token, id, fixture('hivision-test0.jpg'), 'photo', 'POST')).statusCode).toBe(202);
     // While processing, the previous report is gone.
     expect((await getOrder(app, token, id)).report).toBeNull();
     order = await waitUntilProcessed(app, token, id);

@@ -45,15 +45,21 @@ export const orderRoutes: FastifyPluginAsyncZod<{ services: RouteServices }> = a
 
   app.get('/api/orders/:id', { schema: { params: OrderIdParams } }, async (request) => services.orders.get(request.userId, request.params.id));
 
-  app.put('/api/orders/:id/photo', { schema: { params: OrderIdParams } }, async (request, reply) => {
-    const file = await request.file();
-    if (!file || file.fieldname !== 'photo') {
-      file?.file.resume();
-      throw new AppError('PHOTO_MISSING');
-    }
-    const bytes = await file.toBuffer();
-    const view = await services.orders.uploadPhoto(request.userId, request.params.id, bytes);
-    return reply.code(202).send(view);
+  // PUT is the API; wx.uploadFile can only POST, so the mini-program uses the same route by POST.
+  app.route({
+    method: ['PUT', 'POST'],
+    url: '/api/orders/:id/photo',
+    schema: { params: OrderIdParams },
+    handler: async (request, reply) => {
+      const file = await request.file();
+      if (!file || file.fieldname !== 'photo') {
+        file?.file.resume();
+        throw new AppError('PHOTO_MISSING');
+      }
+      const bytes = await file.toBuffer();
+      const view = await services.orders.uploadPhoto(request.userId, request.params.id, bytes);
+      return reply.code(202).send(view);
+    },
   });
 
   app.put('/api/orders/:id/applicant', { schema: { params: OrderIdParams, body: ApplicantBody } }, async (request) =>

@@ -73,9 +73,10 @@ export function multipart(field: string, bytes: Buffer, filename = 'photo.jpg', 
   return { payload: Buffer.concat([head, bytes, tail]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
 
-export async function uploadPhoto(app: FastifyInstance, token: string, orderId: string, bytes: Buffer, field = 'photo') {
+/** PUT is the API's method; the mini-program's wx.uploadFile can only POST. */
+export async function uploadPhoto(app: FastifyInstance, token: string, orderId: string, bytes: Buffer, field = 'photo', method: 'PUT' | 'POST' = 'PUT') {
   const body = multipart(field, bytes);
-  return app.inject({ method: 'PUT', url: `/api/orders/${orderId}/photo`, headers: { ...auth(token), ...body.headers }, payload: body.payload });
+  return app.inject({ method, url: `/api/orders/${orderId}/photo`, headers: { ...auth(token), ...body.headers }, payload: body.payload });
 }
 
 export async function getOrder(app: FastifyInstance, token: string, orderId: string): Promise<OrderView> {

@@ -1,0 +1,44 @@
+import { fireEvent, render, screen, within } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+
+import { CHECK_CODES } from '@shared/check-codes';
+
+import { FAILED_REPORT, OK_REPORT } from '../../test/fixtures';
+import { ReportView } from '.';
+
+describe('ReportView', () => {
+  it('lists each failed check with its title and what to do, and offers 重新拍摄', () => {
+    const onRetake = vi.fn();
+    const onNext = vi.fn();
+    render(
+      <ReportView status="needs_retake" report={FAILED_REPORT} processedSrc="/p.jpg" originalSrc="blob:o" onRetake={onRetake} onNext={onNext} />,
+    );
+    const failures = screen.getByTestId('report-failures');
+    expect(within(failures).getByText(new RegExp(CHECK_CODES.EYES_CLOSED.title))).toBeTruthy();
+    expect(within(failures).getByText(CHECK_CODES.EYES_CLOSED.message)).toBeTruthy();
+    expect(within(failures).queryByText(new RegExp(CHECK_CODES.BLURRY.title))).toBeNull(); // passed
+    // Warnings are listed apart, softer.
+    expect(within(screen.getByTestId('report-warnings')).getByText(CHECK_CODES.GLASSES_GLARE.title)).toBeTruthy();
+    expect(screen.queryByText('下一步')).toBeNull();
+    fireEvent.click(screen.getByText('重新拍摄'));
+    expect(onRetake).toHaveBeenCalledTimes(1);
+    expect(onNext).not.toHaveBeenCalled();
+  });
+
+  it('shows a spinner while processing and a disabled 下一步 with its reason', () => {
+    const onNext = vi.fn();
+    render(<ReportView status="processing" report={null} processedSrc={null} originalSrc="blob:o" onRetake={vi.fn()} onNext={onNext} />);
+    expect(screen.getByText(/正在处理照片/)).toBeTruthy();
+    expect(screen.getByText('照片处理完成后才能继续')).toBeTruthy();
+    fireEvent.click(screen.getByText('下一步'));
+    expect(onNext).not.toHaveBeenCalled();
+  });
+
+  it('offers 下一步 when the photo passed', () => {
+    const onNext = vi.fn();
+    render(<ReportView status="ready" report={OK_REPORT} processedSrc="/p.jpg" originalSrc={null} onRetake={vi.fn()} onNext={onNext} />);
+    expect(screen.getByText('照片检测合格')).toBeTruthy();
+    fireEvent.click(screen.getByText('下一步'));
+    expect(onNext).toHaveBeenCalledTimes(1);
+  });
+});

@@ -1,0 +1,23 @@
+import { View } from '@tarojs/components';
+import type { PropsWithChildren, ReactNode } from 'react';
+
+import './index.scss';
+
+/** Page frame: a centred column (phone width on desktop) with an optional sticky footer. */
+export function Screen({ children, footer, className }: PropsWithChildren<{ footer?: ReactNode; className?: string }>) {
+  return (
+    <View className={`screen ${footer ? 'screen--with-footer' : ''} ${className ?? ''}`}>
+      <View className="screen__body">{children}</View>
+      {footer ? <View className="screen__footer">{footer}</View> : null}
+    </View>
+  );
+}
+
+export function Card({ children, title }: PropsWithChildren<{ title?: string }>) {
+  return (
+    <View className="card">
+      {title ? <View className="card__title">{title}</View> : null}
+      {children}
+    </View>
+  );
+}

@@ -1,0 +1,144 @@
+import { Text, View } from '@tarojs/components';
+import { useEffect, useState } from 'react';
+
+import { getCertificate } from '@shared/certificates';
+import { PHOTO_EDITABLE, STATUS_LABELS } from '@shared/order-machine';
+
+import { ActionButton } from '../../../../components/ActionButton';
+import { ProgressBar } from '../../../../components/ProgressBar';
+import { Card, Screen } from '../../../../components/Screen';
+import { EmptyState, ErrorState, ErrorText, LoadingState } from '../../../../components/StateView';
+import { useRequireSignIn, useRouteParam } from '../../../../hooks/use-session-gate';
+import { choosePhoto, type ChosenPhoto, type PhotoSource } from '../../../../platform/choose-photo';
+import { go, replace } from '../../../../routes';
+import { useOrderStore } from '../../../../stores/order.store';
+import { sessionSelectors, useSessionStore } from '../../../../stores/session.store';
+
+import './index.scss';
+
+const TIPS = ['面向窗户,白天自然光', '手机与眼睛同高,拍到双肩', '头发别到耳后,不戴饰品', '表情自然,双眼平视镜头'];
+
+export default function CapturePage() {
+  useRequireSignIn();
+  const orderId = useRouteParam('orderId');
+  const hasConsent = useSessionStore(sessionSelectors.hasConsent);
+  const order = useOrderStore((s) => s.order);
+  const loadStatus = useOrderStore((s) => s.loadStatus);
+  const loadError = useOrderStore((s) => s.loadError);
+  const loadOrder = useOrderStore((s) => s.loadOrder);
+  const upload = useOrderStore((s) => s.upload);
+  const uploadPhoto = useOrderStore((s) => s.uploadPhoto);
+  const [picked, setPicked] = useState<ChosenPhoto | null>(null);
+  const [pickError, setPickError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!orderId) return;
+    if (!hasConsent) {
+      replace('consent', { orderId });
+      return;
+    }
+    if (useOrderStore.getState().order?.id !== orderId) void loadOrder(orderId);
+  }, [orderId, hasConsent, loadOrder]);
+
+  if (!orderId) {
+    return (
+      <Screen>
+        <EmptyState text="没有找到要拍照的订单" action="开始办理" onAction={() => replace('certificate')} />
+      </Screen>
+    );
+  }
+
+  const current = order?.id === orderId ? order : null;
+  if (!current) {
+    return (
+      <Screen>
+        {loadStatus === 'error' ? (
+          <ErrorState message={loadError ?? '加载失败'} onRetry={() => void loadOrder(orderId)} />
+        ) : (
+          <LoadingState />
+        )}
+      </Screen>
+    );
+  }
+
+  const editable = PHOTO_EDITABLE.includes(current.status);
+  const uploading = upload.phase === 'uploading';
+
+  const send = async (photo: ChosenPhoto) => {
+    const result = await uploadPhoto(orderId, photo);
+    if (result) replace('result', { orderId });
+  };
+
+  const pick = async (source: PhotoSource) => {
+    setPickError(null);
+    try {
+      const photo = await choosePhoto(source);
+      if (!photo) return;
+      setPicked(photo);
+      await send(photo);
+    } catch {
+      setPickError(source === 'camera' ? '无法打开相机,请允许使用相机,或改为从相册选择' : '无法打开相册,请检查权限后重试');
+    }
+  };
+
+  return (
+    <Screen>
+      <Text className="capture__chip">{getCertificate(current.certType).name}</Text>
+      {!editable ? (
+        <Card>
+          <Text className="capture__blocked">订单当前状态为“{STATUS_LABELS[current.status]}”,不能更换照片。</Text>
+          <ActionButton type="default" onClick={() => go('orderDetail', { id: orderId })}>
+            查看订单
+          </ActionButton>
+        </Card>
+      ) : (
+        <>
+          <Card title="拍摄前确认">
+            {TIPS.map((tip) => (
+              <Text key={tip} className="capture__tip">
+                · {tip}
+              </Text>
+            ))}
+            <Text className="capture__link" onClick={() => go('guide')}>
+              查看完整拍摄指南 ›
+            </Text>
+          </Card>
+
+          {uploading ? (
+            <Card title="正在上传照片">
+              <ProgressBar percent={upload.percent} label={upload.percent >= 100 ? '上传完成,等待处理' : '上传中'} />
+            </Card>
+          ) : null}
+
+          {upload.phase === 'error' ? (
+            <Card>
+              <ErrorText message={upload.error} />
+              {picked ? (
+                <View className="capture__retry">
+                  <ActionButton type="default" onClick={() => void send(picked)}>
+                    重新上传这张照片
+                  </ActionButton>
+                </View>
+              ) : null}
+            </Card>
+          ) : null}
+          <ErrorText message={pickError} />
+
+          <View className="capture__actions">
+            <ActionButton onClick={() => void pick('camera')} disabled={uploading} disabledReason="正在上传,请稍候">
+              拍照
+            </ActionButton>
+            <ActionButton
+              type="default"
+              onClick={() => void pick('album')}
+              disabled={uploading}
+              disabledReason="正在上传,请稍候"
+            >
+              从相册选择
+            </ActionButton>
+          </View>
+        </>
+      )}
+    </Screen>
+  );
+}

@@ -1,0 +1,62 @@
+import { Text, View } from '@tarojs/components';
+
+import { getCertificate } from '@shared/certificates';
+import { getCity } from '@shared/cities';
+
+import { ActionButton } from '../../../../components/ActionButton';
+import { CityPicker } from '../../../../components/CityPicker';
+import { Screen } from '../../../../components/Screen';
+import { EmptyState, ErrorText } from '../../../../components/StateView';
+import { useRequireSignIn } from '../../../../hooks/use-session-gate';
+import { replace } from '../../../../routes';
+import { useOrderStore } from '../../../../stores/order.store';
+import { sessionSelectors, useSessionStore } from '../../../../stores/session.store';
+
+import '../../apply.scss';
+
+export default function CityPage() {
+  useRequireSignIn();
+  const { certType, cityCode } = useOrderStore((s) => s.draft);
+  const chooseCity = useOrderStore((s) => s.chooseCity);
+  const createOrder = useOrderStore((s) => s.createOrder);
+  const creating = useOrderStore((s) => s.creating);
+  const createError = useOrderStore((s) => s.createError);
+  const hasConsent = useSessionStore(sessionSelectors.hasConsent);
+
+  if (!certType) {
+    return (
+      <Screen>
+        <EmptyState text="请先选择要办理的证件" action="选择证件" onAction={() => replace('certificate')} />
+      </Screen>
+    );
+  }
+
+  const start = async () => {
+    const order = await createOrder();
+    if (!order) return;
+    replace(hasConsent ? 'guide' : 'consent', { orderId: order.id });
+  };
+
+  const city = cityCode ? getCity(cityCode) : undefined;
+
+  return (
+    <Screen
+      footer={
+        <View>
+          <ErrorText message={createError} />
+          <ActionButton
+            onClick={() => void start()}
+            loading={creating}
+            disabled={!city}
+            disabledReason="请先在列表中选择一个城市"
+          >
+            {city ? `确认城市:${city.name}` : '确认城市'}
+          </ActionButton>
+        </View>
+      }
+    >
+      <Text className="apply__chip">{getCertificate(certType).name}</Text>
+      <CityPicker certType={certType} selected={cityCode} onSelect={chooseCity} />
+    </Screen>
+  );
+}

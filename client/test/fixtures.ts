@@ -1,0 +1,35 @@
+import type { OrderView } from '@shared/api';
+import type { PhotoReport } from '@shared/photo-report';
+
+export const FAILED_REPORT: PhotoReport = {
+  ok: false,
+  cert: 'residence_permit',
+  failures: ['EYES_CLOSED'],
+  warnings: ['GLASSES_GLARE'],
+  checks: [
+    { code: 'EYES_CLOSED', pass: false, severity: 'block', message: '请睁开双眼', value: 0.08, limit: '≥ 0.2' },
+    { code: 'GLASSES_GLARE', pass: false, severity: 'warn', message: '镜片反光', value: null, limit: '' },
+    { code: 'BLURRY', pass: true, severity: 'block', message: '', value: 120, limit: '≥ 60' },
+  ],
+  output: { width: 358, height: 441, bytes: 18000, dpi: 350, format: 'jpeg', quality: 90 },
+  geometry: null,
+  timingsMs: {},
+};
+
+export const OK_REPORT: PhotoReport = { ...FAILED_REPORT, ok: true, failures: [], warnings: [], checks: [] };
+
+export function order(overrides: Partial<OrderView> = {}): OrderView {
+  return {
+    id: 'ord_12345678',
+    certType: 'residence_permit',
+    cityCode: '4403',
+    status: 'draft',
+    report: null,
+    photoUrl: null,
+    applicant: null,
+    history: [{ from: null, to: 'draft', event: 'create', actor: 'applicant', at: '2026-11-21T05:00:00.000Z' }],
+    createdAt: '2026-11-21T05:00:00.000Z',
+    updatedAt: '2026-11-21T05:00:00.000Z',
+    ...overrides,
+  };
+}

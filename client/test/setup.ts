@@ -1,0 +1,36 @@
+/**
+ * The Taro API for jsdom tests: navigation and network calls are spies, storage is a Map, and the
+ * router reads `routerState` (set it in a test to open a page with parameters).
+ */
+import { cleanup } from '@testing-library/react';
+import { useEffect } from 'react';
+import { afterEach, vi } from 'vitest';
+
+export const routerState: { params: Record<string, string>; path: string } = { params: {}, path: '/pages/index/index' };
+export const storage = new Map<string, unknown>();
+
+vi.mock('@tarojs/taro', () => {
+  const taro = {
+    request: vi.fn(async () => ({ statusCode: 200, data: {} })),
+    uploadFile: vi.fn(),
+    chooseMedia: vi.fn(),
+    navigateTo: vi.fn(async () => ({})),
+    redirectTo: vi.fn(async () => ({})),
+    reLaunch: vi.fn(async () => ({})),
+    navigateBack: vi.fn(async () => ({})),
+    getStorageSync: vi.fn((key: string) => storage.get(key) ?? ''),
+    setStorageSync: vi.fn((key: string, value: unknown) => void storage.set(key, value)),
+    removeStorageSync: vi.fn((key: string) => void storage.delete(key)),
+    useRouter: () => routerState,
+    useDidShow: (fn: () => void) => useEffect(() => fn(), []), // eslint-disable-line react-hooks/exhaustive-deps
+  };
+  return { default: taro, ...taro };
+});
+
+afterEach(() => {
+  cleanup();
+  vi.clearAllMocks();
+  storage.clear();
+  routerState.params = {};
+  routerState.path = '/pages/index/index';
+});

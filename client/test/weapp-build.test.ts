@@ -1,0 +1,96 @@
+// @vitest-environment node
+/**
+ * The real weapp build: the app and its first page load under a small WeChat host (wx, App, Page,
+ * Component in a vm), the home page registers and renders its text, and the main package stays
+ * under WeChat's budget.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { createWeappHost, textsOf } from './weapp-shim';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const DIST = path.join(ROOT, 'dist/weapp');
+const MAIN_PACKAGE_LIMIT = 1.5 * 1024 * 1024;
+
+function newestSourceMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name === 'test' || entry.name === 'node_modules') continue;
+      newest = Math.max(newest, newestSourceMtime(full));
+    } else if (!/\.test\.tsx?$/.test(entry.name)) {
+      newest = Math.max(newest, fs.statSync(full).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+function ensureFreshBuild(): void {
+  const app = path.join(DIST, 'app.js');
+  const sources = Math.max(...['client', 'shared', 'config'].map((d) => newestSourceMtime(path.join(ROOT, d))));
+  if (fs.existsSync(app) && fs.statSync(app).mtimeMs > sources) return;
+  execFileSync('npm', ['run', 'build:weapp'], { cwd: ROOT, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } });
+}
+
+function filesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    return e.isDirectory() ? filesUnder(full) : [full];
+  });
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+describe('weapp build', () => {
+  let appJson: { pages: string[]; subPackages?: { root: string; pages: string[] }[] };
+
+  beforeAll(() => {
+    ensureFreshBuild();
+    appJson = JSON.parse(fs.readFileSync(path.join(DIST, 'app.json'), 'utf8'));
+  }, 180_000);
+
+  it('declares the home page first and every other page in a subpackage that was emitted', () => {
+    expect(appJson.pages).toEqual(['pages/index/index']);
+    const roots = (appJson.subPackages ?? []).map((p) => p.root);
+    expect(roots).toEqual(expect.arrayContaining(['packages/apply', 'packages/orders', 'packages/account']));
+    for (const pkg of appJson.subPackages ?? []) {
+      for (const page of pkg.pages) {
+        for (const ext of ['js', 'json', 'wxml']) {
+          expect(fs.existsSync(path.join(DIST, pkg.root, `${page}.${ext}`)), `${pkg.root}/${page}.${ext}`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('registers the app and the first page, which renders the home screen', async () => {
+    const host = createWeappHost(DIST);
+    host.load('app.js');
+    expect(host.appDefinition).not.toBeNull();
+    const onLaunch = host.appDefinition!.onLaunch as (o: unknown) => void;
+    onLaunch.call(host.appDefinition, { path: 'pages/index/index', query: {}, scene: 1001 });
+
+    host.load('pages/index/index.js');
+    expect([...host.pageDefinitions.keys()]).toEqual(['pages/index/index']);
+    const page = host.openPage('pages/index/index');
+    await settle();
+
+    const texts = textsOf(page.data.root);
+    expect(texts).toContain('照片回执');
+    for (const button of ['回执办理', '拍摄指南', '我的订单']) expect(texts).toContain(button);
+  });
+
+  it('keeps the main package (everything outside subpackage roots) within 1.5 MB', () => {
+    const roots = (appJson.subPackages ?? []).map((p) => path.join(DIST, p.root) + path.sep);
+    const main = filesUnder(DIST).filter((f) => !roots.some((r) => f.startsWith(r)));
+    const bytes = main.reduce((sum, f) => sum + fs.statSync(f).size, 0);
+    expect(main.some((f) => f.endsWith(path.join('pages', 'index', 'index.js')))).toBe(true);
+    expect(bytes).toBeGreaterThan(50 * 1024); // a real build, not an empty folder
+    expect(bytes).toBeLessThanOrEqual(MAIN_PACKAGE_LIMIT);
+    console.log(`weapp main package: ${(bytes / 1024).toFixed(1)} KiB`);
+  });
+});
