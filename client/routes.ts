@@ -14,6 +14,10 @@ export const ROUTES = {
   submit: '/packages/apply/pages/submit/index',
   orders: '/packages/orders/pages/list/index',
   orderDetail: '/packages/orders/pages/detail/index',
+  staffLogin: '/packages/account/pages/staff-login/index',
+  reviewQueue: '/packages/review/pages/queue/index',
+  reviewDetail: '/packages/review/pages/detail/index',
+  counter: '/packages/counter/pages/lookup/index',
 } as const;
 
 export type RouteName = keyof typeof ROUTES;
@@ -37,4 +41,9 @@ export function replace(name: RouteName, query?: Record<string, string | undefin
 
 export function goHome(): void {
   void Taro.reLaunch({ url: ROUTES.home });
+}
+
+/** Where each staff role starts: counter staff at 窗口查询, reviewers (and admins) at 审核台. */
+export function staffHome(role: string): string {
+  return role === 'counter' ? ROUTES.counter : ROUTES.reviewQueue;
 }

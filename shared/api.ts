@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { CERT_CODES, type CertCode } from './certificates';
+import { REJECT_REASONS, type RejectReason } from './review';
 import { NAME_PATTERN, PHONE_PATTERN, idNumberProblem, normalizeIdNumber } from './identity';
 import type { Actor, OrderEvent, OrderStatus } from './order-machine';
 import type { PhotoReport } from './photo-report';
@@ -72,6 +73,12 @@ export interface OrderView {
   history: HistoryEntry[];
   createdAt: string;
   updatedAt: string;
+  /** The receipt once approved (null before). */
+  receipt?: ReceiptView | null;
+  /** The receipt image (signed like photoUrl: an <img> cannot send a header). */
+  receiptUrl?: string | null;
+  /** The latest review decision (reasons are shown to the applicant after a rejection). */
+  review?: ReviewDecisionView | null;
 }
 
 export interface CatalogView {
@@ -104,6 +111,14 @@ export const API_ERRORS = {
   PHOTO_NOT_FOUND: '该订单还没有处理好的照片',
   TOO_MANY_REQUESTS: '操作太频繁,请稍后再试',
   INTERNAL: '服务暂时不可用,请稍后再试',
+  FORBIDDEN: '当前账号没有权限进行此操作',
+  BAD_CREDENTIALS: '用户名或密码不正确',
+  ALREADY_CLAIMED: '该订单已被其他审核员领取,请选择其他订单',
+  NOT_CLAIMED: '请先领取该订单再审核',
+  INVALID_IMAGE_NUMBER: '图像号格式不正确,请逐位核对',
+  RECEIPT_NOT_FOUND: '找不到该回执',
+  RECEIPT_USED: '该图像号已使用,不能重复使用',
+  RECEIPT_EXPIRED: '该回执已过期,请重新办理',
 } as const;
 export type ApiErrorCode = keyof typeof API_ERRORS;
 
@@ -112,4 +127,89 @@ export interface ApiErrorBody {
   message: string;
   /** Field-level messages for forms (VALIDATION_FAILED). */
   fields?: Record<string, string>;
+}
+
+// ---- issue 4: staff, review, receipts ----
+
+export type StaffRole = 'reviewer' | 'counter' | 'admin';
+export type UserRole = 'applicant' | StaffRole;
+
+export const StaffLoginBody = z.object({
+  username: z.string({ required_error: '请输入用户名' }).trim().min(1, '请输入用户名').max(40, '用户名最多 40 个字'),
+  password: z.string({ required_error: '请输入密码' }).min(1, '请输入密码').max(200, '密码太长'),
+});
+export type StaffLoginBody = z.infer<typeof StaffLoginBody>;
+
+export interface StaffLoginView {
+  token: string;
+  role: StaffRole;
+  name: string;
+}
+
+export interface MeView {
+  role: UserRole;
+  name: string;
+}
+
+export { REJECT_REASONS, rejectReasonLabel, type RejectReason } from './review';
+export const REJECT_REASON_CODES = REJECT_REASONS.map((r) => r.code) as unknown as readonly [RejectReason, ...RejectReason[]];
+
+export const RejectBody = z.object({
+  reasons: z
+    .array(z.enum(REJECT_REASON_CODES, { errorMap: () => ({ message: '请选择不通过的原因' }) }), { required_error: '请至少选择一个原因' })
+    .min(1, '请至少选择一个原因'),
+  note: z.string().trim().max(200, '备注最多 200 个字').optional(),
+});
+export type RejectBody = z.input<typeof RejectBody>;
+
+export const ReviewOrderParams = z.object({ orderId: z.string().regex(/^[A-Za-z0-9_-]{8,40}$/, '订单号格式不正确') });
+export const ReceiptNumberParams = z.object({ number: z.string().min(1).max(64) });
+
+export interface ReceiptView {
+  number: string;
+  issuedAt: string;
+  expiresAt: string;
+  usedAt: string | null;
+}
+
+export interface ReviewDecisionView {
+  decision: 'approved' | 'rejected';
+  reasons: { code: RejectReason; label: string }[];
+  note: string | null;
+  decidedAt: string;
+}
+
+export interface ReviewQueueItem {
+  orderId: string;
+  certType: CertCode;
+  cityCode: string;
+  submittedAt: string;
+  waitingSeconds: number;
+  /** Name of the reviewer holding a live claim. */
+  claimedBy: string | null;
+  claimExpiresAt: string | null;
+  photoUrl: string | null;
+}
+
+/** What a reviewer sees of one order: the OrderView (applicant masked) plus the claim. */
+export interface ReviewOrderView extends OrderView {
+  claimedBy: string | null;
+  claimExpiresAt: string | null;
+  /** True when the caller holds the live claim. */
+  claimedByMe: boolean;
+}
+
+export interface ReceiptLookupView {
+  number: string;
+  group: string;
+  groupName: string;
+  cityCode: string;
+  cityName: string;
+  /** Chinese names of the certificates the receipt serves. */
+  certificates: string[];
+  issuedAt: string;
+  expiresAt: string;
+  usedAt: string | null;
+  status: 'valid' | 'used' | 'expired';
+  photoUrl: string | null;
 }

@@ -2,6 +2,7 @@ import Taro, { useRouter } from '@tarojs/taro';
 import { useEffect } from 'react';
 
 import { ROUTES, routeUrl, type RouteName } from '../routes';
+import type { Role } from '../services/staff-contract';
 import { sessionSelectors, useSessionStore } from '../stores/session.store';
 
 /** The current page's URL with its query, for "come back here after signing in". */
@@ -36,4 +37,21 @@ export function openSignedIn(name: RouteName, query?: Record<string, string | un
 export function useRouteParam(name: string): string | null {
   const value = useRouter().params[name];
   return typeof value === 'string' && value !== '' ? decodeURIComponent(value) : null;
+}
+
+/**
+ * Staff pages: without a staff session (or with the wrong role) the person goes to staff sign-in.
+ * Returns whether the page may load.
+ */
+export function useRequireStaff(roles: readonly Role[]): boolean {
+  const token = useSessionStore((s) => s.token);
+  const role = useSessionStore((s) => s.role);
+  const allowed = token !== null && role !== null && roles.includes(role);
+  const router = useRouter();
+  useEffect(() => {
+    if (allowed) return;
+    const back = currentUrl(router.path.split('?')[0] ?? ROUTES.home, router.params);
+    void Taro.redirectTo({ url: routeUrl('staffLogin', { redirect: back }) });
+  }, [allowed]); // eslint-disable-line react-hooks/exhaustive-deps
+  return allowed;
 }

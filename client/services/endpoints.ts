@@ -10,4 +10,13 @@ export const ENDPOINTS = {
   uploadPhoto: { method: 'PUT', path: '/api/orders/:id/photo' },
   saveApplicant: { method: 'PUT', path: '/api/orders/:id/applicant' },
   submitOrder: { method: 'POST', path: '/api/orders/:id/submit' },
+  staffLogin: { method: 'POST', path: '/api/auth/staff-login', auth: false },
+  me: { method: 'GET', path: '/api/auth/me' },
+  reviewQueue: { method: 'GET', path: '/api/review/queue' },
+  reviewGet: { method: 'GET', path: '/api/review/:orderId' },
+  reviewClaim: { method: 'POST', path: '/api/review/:orderId/claim' },
+  reviewApprove: { method: 'POST', path: '/api/review/:orderId/approve' },
+  reviewReject: { method: 'POST', path: '/api/review/:orderId/reject' },
+  receiptGet: { method: 'GET', path: '/api/receipts/:number' },
+  receiptUse: { method: 'POST', path: '/api/receipts/:number/use' },
 } as const satisfies Record<string, Endpoint>;

@@ -17,7 +17,7 @@ describe('session store', () => {
     expect(login).toHaveBeenCalledWith({ nickname: '小明' });
     expect(useSessionStore.getState().token).toBe('tok-1');
     const persisted = JSON.parse(String(storage.get('zphz-session')));
-    expect(persisted.state).toEqual({ token: 'tok-1', nickname: '小明', consentAt: null });
+    expect(persisted.state).toEqual({ token: 'tok-1', nickname: '小明', consentAt: null, role: 'applicant' });
   });
 
   it('refuses an empty nickname without a request', async () => {

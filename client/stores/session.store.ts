@@ -6,6 +6,8 @@ import { routeUrl } from '../routes';
 import { errorMessage } from '../services/api-error';
 import { authService } from '../services/auth.service';
 import { configureAuth } from '../services/http';
+import type { Role } from '../services/staff-contract';
+import { staffAuthService } from '../services/staff.service';
 import { taroStorage } from './taro-storage';
 
 export interface SessionState {
@@ -13,6 +15,8 @@ export interface SessionState {
   nickname: string | null;
   /** When the person agreed to the personal-information rules (ISO time), null before. */
   consentAt: string | null;
+  /** Who the token belongs to: applicants sign in with a nickname, staff with a password. */
+  role: Role | null;
   loginStatus: 'idle' | 'loading' | 'error';
   loginError: string | null;
 }
@@ -21,6 +25,8 @@ export interface SessionActions {
   /** Signs in with a nickname the page already validated with LocalLoginBody (zod stays out of
    *  the main package). */
   loginLocal: (nickname: string) => Promise<boolean>;
+  /** Staff sign-in; resolves with the role (null when it failed). */
+  loginStaff: (username: string, password: string) => Promise<Role | null>;
   setLoginError: (message: string) => void;
   logout: () => void;
   giveConsent: () => void;
@@ -32,6 +38,7 @@ export const initialSessionState: SessionState = {
   token: null,
   nickname: null,
   consentAt: null,
+  role: null,
   loginStatus: 'idle',
   loginError: null,
 };
@@ -50,11 +57,32 @@ export const useSessionStore = create<SessionStore>()(
         set({ loginStatus: 'loading', loginError: null });
         try {
           const { token } = await authService.loginLocal({ nickname: trimmed });
-          set({ token, nickname: trimmed, loginStatus: 'idle' });
+          set({ token, nickname: trimmed, role: 'applicant', loginStatus: 'idle' });
           return true;
         } catch (error) {
           set({ loginStatus: 'error', loginError: errorMessage(error) });
           return false;
+        }
+      },
+
+      async loginStaff(username, password) {
+        const user = username.trim();
+        if (!user || !password) {
+          set({ loginStatus: 'error', loginError: !user ? '请输入用户名' : '请输入密码' });
+          return null;
+        }
+        set({ loginStatus: 'loading', loginError: null });
+        try {
+          const { token, role, name } = await staffAuthService.login({ username: user, password });
+          if ((role as string) === 'applicant') {
+            set({ loginStatus: 'error', loginError: '该账号不是工作人员账号' });
+            return null;
+          }
+          set({ token, role, nickname: name, loginStatus: 'idle' });
+          return role;
+        } catch (error) {
+          set({ loginStatus: 'error', loginError: errorMessage(error) });
+          return null;
         }
       },
 
@@ -63,7 +91,7 @@ export const useSessionStore = create<SessionStore>()(
       },
 
       logout() {
-        set({ token: null, loginStatus: 'idle', loginError: null });
+        set({ token: null, role: null, loginStatus: 'idle', loginError: null });
       },
 
       giveConsent() {
@@ -74,7 +102,7 @@ export const useSessionStore = create<SessionStore>()(
       name: 'zphz-session',
       version: 1,
       storage: taroStorage,
-      partialize: (s) => ({ token: s.token, nickname: s.nickname, consentAt: s.consentAt }),
+      partialize: (s) => ({ token: s.token, nickname: s.nickname, consentAt: s.consentAt, role: s.role }),
     },
   ),
 );
@@ -83,14 +111,16 @@ export const sessionSelectors = {
   isSignedIn: (s: SessionStore) => s.token !== null,
   hasConsent: (s: SessionStore) => s.consentAt !== null,
   nickname: (s: SessionStore) => s.nickname,
+  isStaff: (s: SessionStore) => s.token !== null && s.role !== null && s.role !== 'applicant',
 };
 
 // The transport reads the token from here; a 401 anywhere signs the person out and opens sign-in.
 configureAuth({
   getToken: () => useSessionStore.getState().token,
   onUnauthorized: () => {
-    const wasSignedIn = useSessionStore.getState().token !== null;
+    const { token, role } = useSessionStore.getState();
+    const wasStaff = role !== null && role !== 'applicant';
     useSessionStore.getState().logout();
-    if (wasSignedIn) void Taro.navigateTo({ url: routeUrl('login') });
+    if (token !== null) void Taro.navigateTo({ url: routeUrl(wasStaff ? 'staffLogin' : 'login') });
   },
 });

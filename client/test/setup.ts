@@ -22,7 +22,16 @@ vi.mock('@tarojs/taro', () => {
     setStorageSync: vi.fn((key: string, value: unknown) => void storage.set(key, value)),
     removeStorageSync: vi.fn((key: string) => void storage.delete(key)),
     useRouter: () => routerState,
+    showModal: vi.fn(async () => ({ confirm: true, cancel: false })),
+    showToast: vi.fn(async () => ({})),
+    stopPullDownRefresh: vi.fn(),
+    downloadFile: vi.fn(),
+    getSetting: vi.fn(async () => ({ authSetting: {} })),
+    authorize: vi.fn(async () => ({})),
+    openSetting: vi.fn(async () => ({ authSetting: {} })),
+    saveImageToPhotosAlbum: vi.fn(async () => ({})),
     useDidShow: (fn: () => void) => useEffect(() => fn(), []), // eslint-disable-line react-hooks/exhaustive-deps
+    usePullDownRefresh: () => {},
   };
   return { default: taro, ...taro };
 });

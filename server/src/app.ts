@@ -11,22 +11,29 @@ import { PHOTO_MAX_BYTES, type AppConfig } from './config';
 import { openDatabase } from './db/database';
 import { JobRegistry } from './jobs/job-registry';
 import { JobRunner, type JobRunnerOptions } from './jobs/job-runner';
+import { registerExpireReceipts } from './jobs/expire-receipts.job';
 import { registerProcessPhoto } from './jobs/process-photo.job';
 import { PhotoPool } from './photo/pool';
 import { systemClock, type Clock } from './repositories/clock.repository';
 import { CryptoRepository } from './repositories/crypto.repository';
 import { JobRepository } from './repositories/job.repository';
+import { LocalStaffFile } from './repositories/local-staff.repository';
+import { renderReceipt } from './repositories/media.repository';
 import { OrderRepository } from './repositories/order.repository';
 import { PhotoStoreRepository } from './repositories/photo-store.repository';
 import { UserRepository } from './repositories/user.repository';
 import { errorHandler, notFoundHandler } from './routes/error-handler';
 import { orderRoutes, photoFileRoutes } from './routes/order.routes';
 import { publicRoutes } from './routes/public.routes';
+import { authRoutes, receiptRoutes, reviewRoutes } from './routes/staff.routes';
 import type { RouteServices } from './routes/services';
 import { registerH5 } from './routes/static.routes';
 import { AuthService } from './services/auth.service';
 import { OrderService } from './services/order.service';
 import { PhotoProcessingService, type PhotoProcessor } from './services/photo-processing.service';
+import { EXPIRE_RECEIPTS_JOB, ReceiptService } from './services/receipt.service';
+import { ReviewService } from './services/review.service';
+import { StaffService } from './services/staff.service';
 
 export interface AppDeps {
   config: AppConfig;
@@ -36,6 +43,8 @@ export interface AppDeps {
   clock?: Clock;
   logger?: FastifyServerOptions['logger'];
   jobs?: Partial<JobRunnerOptions>;
+  /** How often the `expire-receipts` job is queued (default hourly; also once at start). */
+  expireEveryMs?: number;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -66,9 +75,34 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const auth = new AuthService({ users, crypto, clock, authMode: config.authMode, sessionDays: config.sessionDays });
   const orders = new OrderService({ orders: orderRepo, photos, crypto, clock, onJobQueued: () => runner.wake() });
   registerProcessPhoto(registry, new PhotoProcessingService({ orders, photos, processor }));
+  const review = new ReviewService({ orders: orderRepo, users, orderViews: orders, crypto, clock });
+  const receipts = new ReceiptService({ orders: orderRepo, photos, orderViews: orders, clock, render: renderReceipt });
+  registerExpireReceipts(registry, receipts);
 
-  app.addHook('onReady', () => runner.start());
+  if (config.authMode === 'local') {
+    const seeded = await new StaffService({ users, crypto, clock }).seedLocal(new LocalStaffFile(config.dataDir));
+    for (const s of seeded) app.log.info({ username: s.username, role: s.role }, `local staff account: ${s.username} / ${s.password}`);
+  }
+
+  // Queued only when some receipt has run out, so the job table does not fill with empty sweeps.
+  const queueExpiry = () =>
+    receipts
+      .hasDue()
+      .then(async (due) => {
+        if (!due) return;
+        await jobRepo.enqueue({ name: EXPIRE_RECEIPTS_JOB, payload: {}, subject: EXPIRE_RECEIPTS_JOB }, clock.now());
+        runner.wake();
+      })
+      .catch((err: unknown) => app.log.error({ err }, 'could not queue expire-receipts'));
+  let expiryTimer: NodeJS.Timeout | null = null;
+  app.addHook('onReady', async () => {
+    await runner.start();
+    await queueExpiry();
+    expiryTimer = setInterval(queueExpiry, deps.expireEveryMs ?? 3_600_000);
+    expiryTimer.unref();
+  });
   app.addHook('onClose', async () => {
+    if (expiryTimer) clearInterval(expiryTimer);
     await runner.stop();
     // Closing the pool fails the jobs in flight; the runner leaves them `running` for the next start.
     if (ownsProcessor) await processor.close();
@@ -76,9 +110,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await db.destroy();
   });
 
-  const services: RouteServices = { auth, orders };
+  const services: RouteServices = { auth, orders, review, receipts };
   await app.register(fastifyMultipart, { limits: { fileSize: PHOTO_MAX_BYTES, files: 1, fields: 10, parts: 12 } });
   await app.register(publicRoutes, { services });
+  await app.register(authRoutes, { services });
+  await app.register(reviewRoutes, { services });
+  await app.register(receiptRoutes, { services });
   await app.register(orderRoutes, { services });
   await app.register(photoFileRoutes, { services });
   await registerH5(app, config.h5Dir);

@@ -42,11 +42,13 @@ export interface ReportViewProps {
   report: PhotoReport | null;
   processedSrc: string | null;
   originalSrc: string | null;
-  onRetake: () => void;
-  onNext: () => void;
+  onRetake?: () => void;
+  onNext?: () => void;
+  /** The reviewer's view: only the verdict and the items (no photos, no applicant buttons). */
+  compact?: boolean;
 }
 
-export function ReportView({ status, report, processedSrc, originalSrc, onRetake, onNext }: ReportViewProps) {
+export function ReportView({ status, report, processedSrc, originalSrc, onRetake, onNext, compact = false }: ReportViewProps) {
   const processing = status === 'processing';
   const { failures, warnings } = reportItems(report);
   // A photo is good when the engine said so and the order is not waiting for a retake.
@@ -54,6 +56,7 @@ export function ReportView({ status, report, processedSrc, originalSrc, onRetake
 
   return (
     <View className="report">
+      {compact ? null : (
       <View className="report__photos">
         <View className="report__photo">
           {originalSrc ? (
@@ -80,6 +83,7 @@ export function ReportView({ status, report, processedSrc, originalSrc, onRetake
           <Text className="report__caption">证件照(已按规格处理)</Text>
         </View>
       </View>
+      )}
 
       {processing ? (
         <View className="report__banner report__banner--processing">
@@ -88,12 +92,14 @@ export function ReportView({ status, report, processedSrc, originalSrc, onRetake
       ) : ok ? (
         <View className="report__banner report__banner--ok">
           <Text className="report__banner-title">照片检测合格</Text>
-          <Text className="report__banner-text">规格、背景和质量均已符合要求,可以进入下一步。</Text>
+          <Text className="report__banner-text">
+            {compact ? '规格、背景和质量自动检测均已通过。' : '规格、背景和质量均已符合要求,可以进入下一步。'}
+          </Text>
         </View>
       ) : (
         <View className="report__banner report__banner--fail">
-          <Text className="report__banner-title">照片未通过检测,请重新拍摄</Text>
-          <Text className="report__banner-text">重新拍摄免费,仍在这个订单里,不用重新选择业务。</Text>
+          <Text className="report__banner-title">{compact ? '自动检测未通过' : '照片未通过检测,请重新拍摄'}</Text>
+          {compact ? null : <Text className="report__banner-text">重新拍摄免费,仍在这个订单里,不用重新选择业务。</Text>}
         </View>
       )}
 
@@ -121,6 +127,7 @@ export function ReportView({ status, report, processedSrc, originalSrc, onRetake
         </View>
       ) : null}
 
+      {compact ? null : (
       <View className="report__actions">
         {processing ? (
           <ActionButton disabled disabledReason="照片处理完成后才能继续">
@@ -137,6 +144,7 @@ export function ReportView({ status, report, processedSrc, originalSrc, onRetake
           <ActionButton onClick={onRetake}>重新拍摄</ActionButton>
         )}
       </View>
+      )}
     </View>
   );
 }

@@ -14,6 +14,12 @@ export default function Index() {
   const nickname = useSessionStore(sessionSelectors.nickname);
   const signedIn = useSessionStore(sessionSelectors.isSignedIn);
   const logout = useSessionStore((s) => s.logout);
+  const role = useSessionStore((s) => s.role);
+  const openStaff = () => {
+    if (role === 'counter') go('counter');
+    else if (role === 'reviewer' || role === 'admin') go('reviewQueue');
+    else go('staffLogin');
+  };
 
   return (
     <Screen className="home">
@@ -54,6 +60,12 @@ export default function Index() {
           </Text>
         </View>
       ) : null}
+
+      <View className="home__staff">
+        <View className="home__staff-link" role="link" onClick={openStaff}>
+          工作人员入口
+        </View>
+      </View>
     </Screen>
   );
 }

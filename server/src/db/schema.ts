@@ -7,6 +7,10 @@ export interface UsersTable {
   openid: string | null;
   nickname: string;
   created_at: string;
+  role: string;
+  /** Staff only: login name (unique) and scrypt hash. */
+  username: string | null;
+  password_hash: string | null;
 }
 
 export interface SessionsTable {
@@ -35,6 +39,10 @@ export interface OrdersTable {
   consent_at: string | null;
   created_at: string;
   updated_at: string;
+  submitted_at: string | null;
+  /** The reviewer (user id) holding the review claim, until claim_expires_at. */
+  claimed_by: string | null;
+  claim_expires_at: string | null;
 }
 
 export interface OrderHistoryTable {
@@ -64,7 +72,52 @@ export interface JobsTable {
   updated_at: string;
 }
 
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  /** SHA-256 (hex) of the key. */
+  key_hash: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface ReceiptsTable {
+  number: string;
+  order_id: string;
+  cert_group: string;
+  city_code: string;
+  issued_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface ReviewDecisionsTable {
+  id: Generated<number>;
+  order_id: string;
+  reviewer_id: string;
+  decision: 'approved' | 'rejected';
+  reasons_json: string;
+  note: string | null;
+  decided_at: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  actor_type: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  order_id: string | null;
+  receipt_number: string | null;
+  details_json: string | null;
+  at: string;
+}
+
 export interface DB {
+  api_keys: ApiKeysTable;
+  receipts: ReceiptsTable;
+  review_decisions: ReviewDecisionsTable;
+  audit_log: AuditLogTable;
   users: UsersTable;
   sessions: SessionsTable;
   orders: OrdersTable;

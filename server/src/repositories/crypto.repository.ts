@@ -5,7 +5,13 @@
  * Sealed format: version byte (1) | 12-byte IV | 16-byte tag | ciphertext. The associated data
  * names where a value belongs, so a ciphertext copied to another order or field does not open.
  */
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+
+const SCRYPT = { N: 16384, r: 8, p: 1, keyLen: 32, saltLen: 16 };
+
+function scryptAsync(password: string, salt: Buffer, keyLen: number, options: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => scrypt(password, salt, keyLen, options, (err, key) => (err ? reject(err) : resolve(key))));
+}
 
 const VERSION = 1;
 const IV_BYTES = 12;
@@ -68,5 +74,41 @@ export class CryptoRepository {
   /** An id for orders, users and uploads: 16 random bytes → 22 url-safe characters. */
   newId(): string {
     return randomBytes(16).toString('base64url');
+  }
+
+  /** scrypt with a random salt: `scrypt$N$r$p$salt$hash` (base64url). */
+  async hashPassword(password: string): Promise<string> {
+    const salt = randomBytes(SCRYPT.saltLen);
+    const hash = await scryptAsync(password, salt, SCRYPT.keyLen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p });
+    return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64url'), hash.toString('base64url')].join('$');
+  }
+
+  /** Constant-time check. A null hash (unknown user) still costs one scrypt, so timing tells nothing. */
+  async verifyPassword(password: string, stored: string | null): Promise<boolean> {
+    const parts = stored?.split('$') ?? [];
+    const valid = parts.length === 6 && parts[0] === 'scrypt';
+    const [N, r, p] = valid ? parts.slice(1, 4).map(Number) : [SCRYPT.N, SCRYPT.r, SCRYPT.p];
+    const salt = valid ? Buffer.from(parts[4]!, 'base64url') : randomBytes(SCRYPT.saltLen);
+    const expected = valid ? Buffer.from(parts[5]!, 'base64url') : randomBytes(SCRYPT.keyLen);
+    const actual = await scryptAsync(password, salt, expected.length, { N: N!, r: r!, p: p! });
+    return timingSafeEqual(actual, expected) && valid;
+  }
+
+  /** A password people can type: 16 characters without look-alikes. */
+  newPassword(): string {
+    const alphabet = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+    let out = '';
+    while (out.length < 16) for (const b of randomBytes(32)) if (b < 224 && out.length < 16) out += alphabet[b % alphabet.length];
+    return out;
+  }
+
+  /** An API key for the permit platform: `zk_` + 32 random bytes. */
+  newApiKey(): string {
+    return `zk_${randomBytes(32).toString('base64url')}`;
+  }
+
+  /** Random bytes for image numbers. */
+  randomBytes(length: number): Uint8Array {
+    return randomBytes(length);
   }
 }

@@ -3,7 +3,10 @@
  * decoding with orientation and colour space, resampling, encoding — goes through here, so limits
  * and settings live in one place.
  */
-import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp';
+// Before sharp: fontconfig must see the bundled CJK font (receipts carry Chinese text).
+import { RECEIPT_FONT_FAMILY } from './fonts';
+import bwipjs from 'bwip-js/node';
+import sharp, { type Metadata, type OutputInfo, type OverlayOptions, type Sharp } from 'sharp';
 
 // One libvips thread per call: the worker pool already runs one engine per core.
 sharp.concurrency(1);
@@ -219,4 +222,96 @@ export async function encodeJpeg(rgb: RawImage, quality: number): Promise<Buffer
   return fromRaw(rgb)
     .jpeg({ quality, progressive: false, chromaSubsampling: '4:2:0', mozjpeg: false, optimiseCoding: true })
     .toBuffer();
+}
+
+// ---- receipts ----
+
+/** Everything a receipt shows, decided by the receipt service; here it is only drawn. */
+export interface ReceiptDrawing {
+  accent: string;
+  title: string;
+  /** Label/value rows beside the photo. */
+  fields: { label: string; value: string }[];
+  number: string;
+  /** Encoded in the QR code (usually the number itself). */
+  qrText: string;
+  lines: readonly string[];
+  notes: readonly string[];
+  footer: string;
+  /** The processed photo (JPEG), or null. */
+  photo: Buffer | null;
+}
+
+/** Where the codes sit on the receipt (tests crop there). */
+export const RECEIPT_LAYOUT = {
+  width: 1000,
+  height: 1400,
+  photo: { left: 60, top: 170, width: 300, height: 380 },
+  qr: { left: 60, top: 700, size: 300 },
+  barcode: { left: 410, top: 760, width: 530, height: 170 },
+} as const;
+
+function xml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** A PNG receipt: SVG text and frame, the photo, a QR code and a code128 barcode of the number. */
+export async function renderReceipt(d: ReceiptDrawing): Promise<Buffer> {
+  const L = RECEIPT_LAYOUT;
+  const font = `font-family="${RECEIPT_FONT_FAMILY}"`;
+  const text = (x: number, y: number, size: number, value: string, extra = '') =>
+    `<text x="${x}" y="${y}" font-size="${size}" ${font} ${extra}>${xml(value)}</text>`;
+  const parts: string[] = [
+    `<rect width="${L.width}" height="${L.height}" fill="#ffffff"/>`,
+    `<rect x="0" y="0" width="${L.width}" height="130" fill="${xml(d.accent)}"/>`,
+    text(L.width / 2, 80, 32, d.title, 'font-weight="700" fill="#ffffff" text-anchor="middle"'),
+    `<rect x="${L.photo.left - 2}" y="${L.photo.top - 2}" width="${L.photo.width + 4}" height="${L.photo.height + 4}" fill="none" stroke="#cccccc" stroke-width="2"/>`,
+  ];
+  d.fields.forEach((f, i) => {
+    const y = L.photo.top + 40 + i * 80;
+    parts.push(text(410, y, 22, f.label, 'fill="#888888"'));
+    parts.push(text(410, y + 32, 28, f.value, 'fill="#222222"'));
+  });
+  parts.push(text(L.width / 2, 640, 24, '图像号', 'fill="#888888" text-anchor="middle"'));
+  parts.push(text(L.width / 2, 685, 40, d.number, `font-weight="700" fill="${xml(d.accent)}" text-anchor="middle" letter-spacing="2"`));
+  parts.push(text(L.barcode.left + L.barcode.width / 2, L.barcode.top + L.barcode.height + 36, 22, d.number, 'fill="#444444" text-anchor="middle"'));
+  let y = 1070;
+  for (const line of d.lines) {
+    parts.push(text(60, y, 26, line, 'fill="#222222"'));
+    y += 44;
+  }
+  for (const note of d.notes) {
+    parts.push(text(60, y, 24, `· ${note}`, `fill="${xml(d.accent)}"`));
+    y += 40;
+  }
+  parts.push(`<rect x="0" y="${L.height - 60}" width="${L.width}" height="60" fill="#f4f4f4"/>`);
+  parts.push(text(L.width / 2, L.height - 22, 20, d.footer, 'fill="#888888" text-anchor="middle"'));
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${L.width}" height="${L.height}">${parts.join('')}</svg>`;
+
+  const qrPng = await bwipjs.toBuffer({ bcid: 'qrcode', text: d.qrText, scale: 8, eclevel: 'M', paddingwidth: 2, paddingheight: 2 } as never);
+  const qr = await sharp(qrPng).resize(L.qr.size, L.qr.size, { fit: 'contain', kernel: 'nearest', background: '#ffffff' }).png().toBuffer();
+  const barPng = await bwipjs.toBuffer({ bcid: 'code128', text: d.number, scale: 3, height: 18, includetext: false } as never);
+  const bar = await sharp(barPng)
+    .resize(L.barcode.width, L.barcode.height, { fit: 'contain', kernel: 'nearest', background: '#ffffff' })
+    .png()
+    .toBuffer();
+
+  const layers: OverlayOptions[] = [
+    { input: qr, left: L.qr.left, top: L.qr.top },
+    { input: bar, left: L.barcode.left, top: L.barcode.top },
+  ];
+  if (d.photo) {
+    const photo = await sharp(d.photo, { limitInputPixels: 4_000_000 })
+      .resize(L.photo.width, L.photo.height, { fit: 'contain', background: '#ffffff' })
+      .png()
+      .toBuffer();
+    layers.push({ input: photo, left: L.photo.left, top: L.photo.top });
+  }
+  return sharp(Buffer.from(svg)).composite(layers).png({ compressionLevel: 6 }).toBuffer();
+}
+
+/** Decoded RGBA of any image (tests and tools). */
+export async function decodeRgba(input: Buffer): Promise<{ data: Uint8ClampedArray; width: number; height: number }> {
+  const { data, info } = await sharp(input).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
 }

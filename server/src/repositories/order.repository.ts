@@ -30,7 +30,41 @@ export interface OrderRecord {
   applicant: ApplicantRecord | null;
   createdAt: string;
   updatedAt: string;
+  submittedAt: string | null;
+  claimedBy: string | null;
+  claimExpiresAt: string | null;
 }
+
+export interface ReceiptRecord {
+  number: string;
+  orderId: string;
+  group: string;
+  cityCode: string;
+  issuedAt: string;
+  expiresAt: string;
+  usedAt: string | null;
+}
+
+export interface DecisionRecord {
+  decision: 'approved' | 'rejected';
+  reviewerId: string;
+  reasons: string[];
+  note: string | null;
+  decidedAt: string;
+}
+
+export interface AuditEntry {
+  actorType: 'staff' | 'api_key' | 'system';
+  actorId: string | null;
+  actorName: string | null;
+  action: string;
+  orderId?: string | null;
+  receiptNumber?: string | null;
+  details?: unknown;
+}
+
+/** A receipt number that is already taken (the UNIQUE index said so): draw another. */
+export class DuplicateReceiptNumber extends Error {}
 
 export interface HistoryRecord {
   from: OrderStatus | null;
@@ -50,9 +84,24 @@ export interface TransitionWrite {
   at: Date;
   note?: string | null;
   /** Columns that change with the status. */
-  set?: { uploadId?: string | null; photoKey?: string | null; report?: PhotoReport | null };
+  set?: {
+    uploadId?: string | null;
+    photoKey?: string | null;
+    report?: PhotoReport | null;
+    submittedAt?: string | null;
+    claimedBy?: string | null;
+    claimExpiresAt?: string | null;
+  };
+  /** Only move if this reviewer holds the claim. */
+  expectClaimedBy?: string;
   /** A job committed with the change. */
   job?: NewJob;
+  /** A receipt issued with the change (approve). */
+  receipt?: Omit<ReceiptRecord, 'usedAt' | 'orderId'>;
+  /** Marks the order's receipt used (use). */
+  receiptUsedAt?: string;
+  decision?: Omit<DecisionRecord, 'decidedAt'>;
+  audit?: AuditEntry;
 }
 
 type OrderRow = DB['orders'];
@@ -85,6 +134,9 @@ export class OrderRepository {
       applicant,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
+      submittedAt: row.submitted_at,
+      claimedBy: row.claimed_by,
+      claimExpiresAt: row.claim_expires_at,
     };
   }
 
@@ -106,6 +158,9 @@ export class OrderRepository {
           applicant_id_number: null,
           applicant_phone: null,
           consent_at: null,
+          submitted_at: null,
+          claimed_by: null,
+          claim_expires_at: null,
           created_at: iso,
           updated_at: iso,
         })
@@ -142,23 +197,153 @@ export class OrderRepository {
     }));
   }
 
-  /** Moves the order from `from` to `to`; false when its status had already changed. */
+  /** Moves the order from `from` to `to`; false when its status (or claim) had already changed. */
   async applyTransition(t: TransitionWrite): Promise<boolean> {
     const iso = t.at.toISOString();
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const set: Partial<OrderRow> = { status: t.to, updated_at: iso };
+        if (t.set?.uploadId !== undefined) set.upload_id = t.set.uploadId;
+        if (t.set?.photoKey !== undefined) set.photo_key = t.set.photoKey;
+        if (t.set?.report !== undefined) set.report_json = t.set.report ? JSON.stringify(t.set.report) : null;
+        if (t.set?.submittedAt !== undefined) set.submitted_at = t.set.submittedAt;
+        if (t.set?.claimedBy !== undefined) set.claimed_by = t.set.claimedBy;
+        if (t.set?.claimExpiresAt !== undefined) set.claim_expires_at = t.set.claimExpiresAt;
+        let update = trx.updateTable('orders').set(set).where('id', '=', t.orderId).where('status', '=', t.from);
+        if (t.expectClaimedBy !== undefined) update = update.where('claimed_by', '=', t.expectClaimedBy);
+        const result = await update.executeTakeFirst();
+        if (Number(result.numUpdatedRows) !== 1) return false;
+        await trx
+          .insertInto('order_history')
+          .values({ order_id: t.orderId, from_status: t.from, to_status: t.to, event: t.event, actor: t.actor, note: t.note ?? null, at: iso })
+          .execute();
+        if (t.job) await insertJob(trx, t.job, t.at);
+        if (t.receipt) {
+          await trx
+            .insertInto('receipts')
+            .values({
+              number: t.receipt.number,
+              order_id: t.orderId,
+              cert_group: t.receipt.group,
+              city_code: t.receipt.cityCode,
+              issued_at: t.receipt.issuedAt,
+              expires_at: t.receipt.expiresAt,
+              used_at: null,
+            })
+            .execute();
+        }
+        if (t.receiptUsedAt) {
+          await trx.updateTable('receipts').set({ used_at: t.receiptUsedAt }).where('order_id', '=', t.orderId).where('used_at', 'is', null).execute();
+        }
+        if (t.decision) {
+          await trx
+            .insertInto('review_decisions')
+            .values({
+              order_id: t.orderId,
+              reviewer_id: t.decision.reviewerId,
+              decision: t.decision.decision,
+              reasons_json: JSON.stringify(t.decision.reasons),
+              note: t.decision.note,
+              decided_at: iso,
+            })
+            .execute();
+        }
+        if (t.audit) await trx.insertInto('audit_log').values(auditRow(t.audit, iso)).execute();
+        return true;
+      });
+    } catch (err) {
+      if (t.receipt && isUniqueViolation(err, 'receipts.number')) throw new DuplicateReceiptNumber(t.receipt.number);
+      throw err;
+    }
+  }
+
+  /**
+   * Takes or renews the review claim of an order already in review, without a status change: the
+   * same reviewer renews; another reviewer only takes over a claim that has run out.
+   */
+  async renewClaim(orderId: string, reviewerId: string, expiresAt: Date, now: Date, audit: AuditEntry): Promise<boolean> {
+    const nowIso = now.toISOString();
     return this.db.transaction().execute(async (trx) => {
-      const set: Partial<OrderRow> = { status: t.to, updated_at: iso };
-      if (t.set?.uploadId !== undefined) set.upload_id = t.set.uploadId;
-      if (t.set?.photoKey !== undefined) set.photo_key = t.set.photoKey;
-      if (t.set?.report !== undefined) set.report_json = t.set.report ? JSON.stringify(t.set.report) : null;
-      const result = await trx.updateTable('orders').set(set).where('id', '=', t.orderId).where('status', '=', t.from).executeTakeFirst();
+      const result = await trx
+        .updateTable('orders')
+        .set({ claimed_by: reviewerId, claim_expires_at: expiresAt.toISOString(), updated_at: nowIso })
+        .where('id', '=', orderId)
+        .where('status', '=', 'in_review')
+        .where((eb) => eb.or([eb('claimed_by', '=', reviewerId), eb('claimed_by', 'is', null), eb('claim_expires_at', '<=', nowIso)]))
+        .executeTakeFirst();
       if (Number(result.numUpdatedRows) !== 1) return false;
-      await trx
-        .insertInto('order_history')
-        .values({ order_id: t.orderId, from_status: t.from, to_status: t.to, event: t.event, actor: t.actor, note: t.note ?? null, at: iso })
-        .execute();
-      if (t.job) await insertJob(trx, t.job, t.at);
+      await trx.insertInto('audit_log').values(auditRow(audit, nowIso)).execute();
       return true;
     });
+  }
+
+  /** Orders waiting for a reviewer, oldest submission first. */
+  async reviewQueue(limit: number): Promise<OrderRecord[]> {
+    const rows = await this.db
+      .selectFrom('orders')
+      .selectAll()
+      .where('status', 'in', ['submitted', 'in_review'])
+      .orderBy('submitted_at')
+      .orderBy('rowid' as 'id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => this.toRecord(r));
+  }
+
+  async receiptForOrder(orderId: string): Promise<ReceiptRecord | undefined> {
+    const row = await this.db.selectFrom('receipts').selectAll().where('order_id', '=', orderId).executeTakeFirst();
+    return row ? toReceipt(row) : undefined;
+  }
+
+  async receiptByNumber(number: string): Promise<ReceiptRecord | undefined> {
+    const row = await this.db.selectFrom('receipts').selectAll().where('number', '=', number).executeTakeFirst();
+    return row ? toReceipt(row) : undefined;
+  }
+
+  async latestDecision(orderId: string): Promise<DecisionRecord | undefined> {
+    const row = await this.db.selectFrom('review_decisions').selectAll().where('order_id', '=', orderId).orderBy('id', 'desc').limit(1).executeTakeFirst();
+    return row
+      ? { decision: row.decision, reviewerId: row.reviewer_id, reasons: JSON.parse(row.reasons_json) as string[], note: row.note, decidedAt: row.decided_at }
+      : undefined;
+  }
+
+  async decisions(orderId: string): Promise<DecisionRecord[]> {
+    const rows = await this.db.selectFrom('review_decisions').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
+    return rows.map((row) => ({ decision: row.decision, reviewerId: row.reviewer_id, reasons: JSON.parse(row.reasons_json) as string[], note: row.note, decidedAt: row.decided_at }));
+  }
+
+  /** Approved orders whose receipt has run out. */
+  async approvedPastExpiry(now: Date, limit: number): Promise<OrderRecord[]> {
+    const rows = await this.db
+      .selectFrom('orders')
+      .innerJoin('receipts', 'receipts.order_id', 'orders.id')
+      .selectAll('orders')
+      .where('orders.status', '=', 'approved')
+      .where('receipts.expires_at', '<=', now.toISOString())
+      .limit(limit)
+      .execute();
+    return rows.map((r) => this.toRecord(r));
+  }
+
+  async audit(entry: AuditEntry, at: Date): Promise<void> {
+    await this.db.insertInto('audit_log').values(auditRow(entry, at.toISOString())).execute();
+  }
+
+  async auditLog(filter: { orderId?: string; receiptNumber?: string } = {}): Promise<(AuditEntry & { at: string })[]> {
+    let query = this.db.selectFrom('audit_log').selectAll();
+    if (filter.orderId) query = query.where('order_id', '=', filter.orderId);
+    if (filter.receiptNumber) query = query.where('receipt_number', '=', filter.receiptNumber);
+    const rows = await query.orderBy('id').execute();
+    return rows.map((r) => ({
+      actorType: r.actor_type as AuditEntry['actorType'],
+      actorId: r.actor_id,
+      actorName: r.actor_name,
+      action: r.action,
+      orderId: r.order_id,
+      receiptNumber: r.receipt_number,
+      details: r.details_json ? (JSON.parse(r.details_json) as unknown) : null,
+      at: r.at,
+    }));
   }
 
   /** Stores the applicant (ID number and phone sealed) if the order is in one of `statuses`. */
@@ -177,4 +362,34 @@ export class OrderRepository {
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
+}
+
+function auditRow(entry: AuditEntry, at: string) {
+  return {
+    actor_type: entry.actorType,
+    actor_id: entry.actorId,
+    actor_name: entry.actorName,
+    action: entry.action,
+    order_id: entry.orderId ?? null,
+    receipt_number: entry.receiptNumber ?? null,
+    details_json: entry.details === undefined ? null : JSON.stringify(entry.details),
+    at,
+  };
+}
+
+function toReceipt(row: DB['receipts']): ReceiptRecord {
+  return {
+    number: row.number,
+    orderId: row.order_id,
+    group: row.cert_group,
+    cityCode: row.city_code,
+    issuedAt: row.issued_at,
+    expiresAt: row.expires_at,
+    usedAt: row.used_at,
+  };
+}
+
+function isUniqueViolation(err: unknown, column: string): boolean {
+  const e = err as { code?: string; message?: string };
+  return (e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE') && (e.message ?? '').includes(column);
 }

@@ -23,6 +23,14 @@ export const HTTP_STATUS: Record<ApiErrorCode, number> = {
   PHOTO_NOT_FOUND: 404,
   TOO_MANY_REQUESTS: 429,
   INTERNAL: 500,
+  FORBIDDEN: 403,
+  BAD_CREDENTIALS: 401,
+  ALREADY_CLAIMED: 409,
+  NOT_CLAIMED: 409,
+  INVALID_IMAGE_NUMBER: 400,
+  RECEIPT_NOT_FOUND: 404,
+  RECEIPT_USED: 409,
+  RECEIPT_EXPIRED: 410,
 };
 
 /** zod's own messages (e.g. a number where a string belongs) are English: replace those. */

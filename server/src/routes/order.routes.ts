@@ -85,4 +85,14 @@ export const photoFileRoutes: FastifyPluginAsyncZod<{ services: RouteServices }>
       .header('X-Content-Type-Options', 'nosniff')
       .send(jpeg);
   });
+
+  app.get('/api/orders/:id/receipt.png', { schema: { params: OrderIdParams, querystring: PhotoQuery } }, async (request, reply) => {
+    const user = await services.auth.userFromHeader(request.headers.authorization);
+    const png = await services.receipts.receiptPng(request.params.id, { userId: user?.userId ?? null, ...request.query });
+    return reply
+      .header('Content-Type', 'image/png')
+      .header('Cache-Control', 'private, no-store')
+      .header('X-Content-Type-Options', 'nosniff')
+      .send(png);
+  });
 };

@@ -3,10 +3,21 @@
  * (nickname login) is for development and the h5 demo; WeChat login (issue 4) will create users
  * with an openid and reuse the same sessions.
  */
+import type { MeView, StaffLoginView, StaffRole, UserRole } from '../../../shared/api';
 import type { AuthMode } from '../config';
 import type { Clock } from '../repositories/clock.repository';
 import type { CryptoRepository } from '../repositories/crypto.repository';
 import type { SessionUser, UserRepository } from '../repositories/user.repository';
+
+/** Who is calling a staff endpoint: a signed-in staff member or the permit platform's key. */
+export interface StaffActor {
+  type: 'staff' | 'api_key';
+  id: string;
+  name: string;
+  role: UserRole | 'api_key';
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]{20,100})$/;
 import { AppError } from './errors';
 
 export class AuthService {
@@ -29,6 +40,42 @@ export class AuthService {
     return { token: await this.openSession(userId, now) };
   }
 
+  async staffLogin(username: string, password: string): Promise<StaffLoginView> {
+    const { users, crypto, clock } = this.deps;
+    const staff = await users.findStaff(username);
+    // Always one scrypt, found or not: the answer time does not tell which usernames exist.
+    const ok = await crypto.verifyPassword(password, staff?.passwordHash ?? null);
+    if (!staff || !ok) throw new AppError('BAD_CREDENTIALS');
+    return { token: await this.openSession(staff.userId, clock.now()), role: staff.role as StaffRole, name: staff.name };
+  }
+
+  async me(header: string | undefined): Promise<MeView> {
+    const user = await this.authenticate(header);
+    return { role: user.role, name: user.nickname };
+  }
+
+  /** The signed-in user, who must have one of `roles` (else 401 without a session, 403 with one). */
+  async requireRole(header: string | undefined, roles: readonly UserRole[]): Promise<SessionUser> {
+    const user = await this.authenticate(header);
+    if (!roles.includes(user.role)) throw new AppError('FORBIDDEN');
+    return user;
+  }
+
+  /** Counter staff (or admin) by session, or the permit platform by API key. */
+  async requireCounter(header: string | undefined): Promise<StaffActor> {
+    const user = await this.userFromHeader(header);
+    if (user) {
+      if (user.role !== 'counter' && user.role !== 'admin') throw new AppError('FORBIDDEN');
+      return { type: 'staff', id: user.userId, name: user.nickname, role: user.role };
+    }
+    const match = BEARER.exec(header?.trim() ?? '');
+    if (match) {
+      const key = await this.deps.users.findApiKey(this.deps.crypto.hashToken(match[1]!));
+      if (key) return { type: 'api_key', id: key.id, name: key.name, role: 'api_key' };
+    }
+    throw new AppError('UNAUTHORIZED');
+  }
+
   private async openSession(userId: string, now: Date): Promise<string> {
     const { users, crypto, sessionDays } = this.deps;
     const token = crypto.newToken();
@@ -39,7 +86,7 @@ export class AuthService {
 
   /** The user behind an `Authorization` header value, or null. */
   async userFromHeader(header: string | undefined): Promise<SessionUser | null> {
-    const match = /^Bearer ([A-Za-z0-9_-]{20,100})$/.exec(header?.trim() ?? '');
+    const match = BEARER.exec(header?.trim() ?? '');
     if (!match) return null;
     const { users, crypto, clock } = this.deps;
     return (await users.findBySession(crypto.hashToken(match[1]!), clock.now().toISOString())) ?? null;

@@ -3,7 +3,7 @@
  * result of photo processing. Every status change goes through `transition()` and one repository
  * call that moves the order and writes its history together.
  */
-import type { HistoryEntry, OrderView } from '../../../shared/api';
+import { rejectReasonLabel, type HistoryEntry, type OrderView, type RejectReason } from '../../../shared/api';
 import type { CertCode } from '../../../shared/certificates';
 import { getCity } from '../../../shared/cities';
 import { maskIdNumber, maskPhone } from '../../../shared/identity';
@@ -109,7 +109,8 @@ export class OrderService {
     const order = await this.owned(userId, orderId);
     const to = this.next(order.status, 'submit', 'applicant');
     if (!order.applicant) throw new AppError('APPLICANT_MISSING');
-    if (!(await this.move(order, to, 'submit', 'applicant'))) throw new AppError('WRONG_STATUS');
+    const set = { submittedAt: this.deps.clock.now().toISOString(), claimedBy: null, claimExpiresAt: null };
+    if (!(await this.move(order, to, 'submit', 'applicant', { set }))) throw new AppError('WRONG_STATUS');
     return this.view(await this.mustFind(orderId));
   }
 
@@ -193,9 +194,25 @@ export class OrderService {
     return bytes;
   }
 
-  private signedPhotoUrl(orderId: string, photoKey: string): string {
+  /** A signed URL for the receipt image (same lifetime rules as the photo URL). */
+  signedReceiptUrl(orderId: string, number: string): string {
+    const exp = this.urlExpiry();
+    const sig = this.deps.crypto.sign(`${orderId}:receipt:${number}:${exp}`);
+    return `/api/orders/${orderId}/receipt.png?exp=${exp}&sig=${sig}`;
+  }
+
+  validReceiptSignature(orderId: string, number: string, exp: number, sig: string): boolean {
+    if (exp * 1000 < this.deps.clock.now().getTime()) return false;
+    return this.deps.crypto.verify(`${orderId}:receipt:${number}:${exp}`, sig);
+  }
+
+  private urlExpiry(): number {
     const nowS = Math.floor(this.deps.clock.now().getTime() / 1000);
-    const exp = (Math.floor((nowS + URL_MIN_LIFE_S) / URL_STEP_S) + 1) * URL_STEP_S;
+    return (Math.floor((nowS + URL_MIN_LIFE_S) / URL_STEP_S) + 1) * URL_STEP_S;
+  }
+
+  signedPhotoUrl(orderId: string, photoKey: string): string {
+    const exp = this.urlExpiry();
     const sig = this.deps.crypto.sign(`${orderId}:${photoKey}:${exp}`);
     return `/api/orders/${orderId}/photo.jpg?exp=${exp}&sig=${sig}`;
   }
@@ -205,8 +222,11 @@ export class OrderService {
     return this.deps.crypto.verify(`${orderId}:${photoKey}:${exp}`, sig);
   }
 
-  private async view(order: OrderRecord): Promise<OrderView> {
+  /** The order as its owner (or a reviewer) sees it: applicant masked, URLs signed. */
+  async view(order: OrderRecord): Promise<OrderView> {
     const history: HistoryEntry[] = (await this.deps.orders.history(order.id)).map((h) => ({ ...h }));
+    const receipt = await this.deps.orders.receiptForOrder(order.id);
+    const decision = await this.deps.orders.latestDecision(order.id);
     return {
       id: order.id,
       certType: order.certType,
@@ -225,6 +245,16 @@ export class OrderService {
       history,
       createdAt: order.createdAt,
       updatedAt: order.updatedAt,
+      receipt: receipt ? { number: receipt.number, issuedAt: receipt.issuedAt, expiresAt: receipt.expiresAt, usedAt: receipt.usedAt } : null,
+      receiptUrl: receipt ? this.signedReceiptUrl(order.id, receipt.number) : null,
+      review: decision
+        ? {
+            decision: decision.decision,
+            reasons: decision.reasons.map((code) => ({ code: code as RejectReason, label: rejectReasonLabel(code as RejectReason) })),
+            note: decision.note,
+            decidedAt: decision.decidedAt,
+          }
+        : null,
     };
   }
 }

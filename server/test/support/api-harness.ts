@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import type { OrderView } from '../../../shared/api';
 import type { CertCode } from '../../../shared/certificates';
+import { idCheckChar } from '../../../shared/identity';
 import type { OrderStatus } from '../../../shared/order-machine';
 import type { PhotoReport } from '../../../shared/photo-report';
 import { buildApp, type AppDeps } from '../../src/app';
@@ -141,4 +142,72 @@ export function fakeProcessor(
     async close() {},
   };
   return fake;
+}
+
+// ---- issue 4: staff, review, receipts ----
+
+/** Creates a staff account straight in the app's database (as the admin CLI does); returns its password. */
+export async function addStaff(config: AppConfig, role: 'reviewer' | 'counter' | 'admin', name: string): Promise<string> {
+  const { openDatabase } = await import('../../src/db/database');
+  const { CryptoRepository } = await import('../../src/repositories/crypto.repository');
+  const { UserRepository } = await import('../../src/repositories/user.repository');
+  const { StaffService } = await import('../../src/services/staff.service');
+  const { systemClock } = await import('../../src/repositories/clock.repository');
+  const db = await openDatabase(config.dataDir);
+  try {
+    const password = await new StaffService({ users: new UserRepository(db), crypto: new CryptoRepository(config.encryptionKey), clock: systemClock }).addUser(role, name);
+    if (!password) throw new Error(`staff ${name} exists`);
+    return password;
+  } finally {
+    await db.destroy();
+  }
+}
+
+export async function addApiKey(config: AppConfig, name: string): Promise<string> {
+  const { openDatabase } = await import('../../src/db/database');
+  const { CryptoRepository } = await import('../../src/repositories/crypto.repository');
+  const { UserRepository } = await import('../../src/repositories/user.repository');
+  const { StaffService } = await import('../../src/services/staff.service');
+  const { systemClock } = await import('../../src/repositories/clock.repository');
+  const db = await openDatabase(config.dataDir);
+  try {
+    return await new StaffService({ users: new UserRepository(db), crypto: new CryptoRepository(config.encryptionKey), clock: systemClock }).addKey(name);
+  } finally {
+    await db.destroy();
+  }
+}
+
+export async function staffLogin(app: FastifyInstance, username: string, password: string): Promise<string> {
+  const res = await app.inject({ method: 'POST', url: '/api/auth/staff-login', payload: { username, password } });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json<{ token: string }>().token;
+}
+
+/** The local-mode demo accounts seeded at start (`<dataDir>/local-staff.txt`). */
+export function localStaffPassword(dataDir: string, username: 'reviewer' | 'counter'): string {
+  const line = readFileSync(path.join(dataDir, 'local-staff.txt'), 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${username} `));
+  if (!line) throw new Error(`no local ${username}`);
+  return line.split(' ')[1]!;
+}
+
+/** A processor that accepts every photo and hands the input back as the "processed" JPEG. */
+export function acceptingProcessor() {
+  return fakeProcessor(async (input, cert) => ({ report: fakeReport(cert, true), jpeg: input }));
+}
+
+export const TEST_APPLICANT = { name: '张三丰', idNumber: `44030519900307123${idCheckChar('44030519900307123')}`, phone: '13912345678', consent: true as const };
+
+/** An order in `submitted` (needs a processor that accepts the photo). */
+export async function submittedOrder(app: FastifyInstance, token: string, cityCode = '4403', certType: CertCode = 'resident_id', photo = 'deepface-img3.jpg'): Promise<OrderView> {
+  const order = await createOrder(app, token, certType, cityCode);
+  expect((await uploadPhoto(app, token, order.id, fixture(photo))).statusCode).toBe(202);
+  const ready = await waitUntilProcessed(app, token, order.id);
+  expect(ready.status).toBe('ready');
+  const applicant = await app.inject({ method: 'PUT', url: `/api/orders/${order.id}/applicant`, headers: auth(token), payload: TEST_APPLICANT });
+  expect(applicant.statusCode, applicant.body).toBe(200);
+  const res = await app.inject({ method: 'POST', url: `/api/orders/${order.id}/submit`, headers: auth(token) });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json<OrderView>();
 }

@@ -6,12 +6,14 @@ import { getCity } from '@shared/cities';
 import { STATUS_LABELS, type OrderStatus } from '@shared/order-machine';
 
 import { ActionButton } from '../../../../components/ActionButton';
+import { ReceiptCard } from '../../../../components/ReceiptCard';
 import { reportItems } from '../../../../components/ReportView';
 import { Card, Screen } from '../../../../components/Screen';
 import { ErrorState, LoadingState } from '../../../../components/StateView';
 import { StatusTimeline, formatTime } from '../../../../components/StatusTimeline';
 import { useRequireSignIn, useRouteParam } from '../../../../hooks/use-session-gate';
 import { apiUrl } from '../../../../services/config';
+import type { OrderWithReview } from '../../../../services/staff-contract';
 import { go } from '../../../../routes';
 import { useOrderStore } from '../../../../stores/order.store';
 import { sessionSelectors, useSessionStore } from '../../../../stores/session.store';
@@ -42,7 +44,7 @@ export default function OrderDetailPage() {
     if (signedIn && id) void loadOrder(id);
   });
 
-  const current = order?.id === id ? order : null;
+  const current: OrderWithReview | null = order?.id === id ? order : null;
   if (!current) {
     return (
       <Screen>
@@ -56,7 +58,11 @@ export default function OrderDetailPage() {
   }
 
   const { failures, warnings } = reportItems(current.report);
-  const lastNote = [...current.history].reverse().find((h) => h.to === 'rejected' && h.note)?.note;
+  const review = current.review ?? null;
+  const rejection = current.status === 'rejected' && review?.decision === 'rejected' ? review : null;
+  // Older servers only put the reviewer's note in the history.
+  const lastNote = rejection ? null : [...current.history].reverse().find((h) => h.to === 'rejected' && h.note)?.note;
+  const receipt = current.receipt ?? null;
   const capture = () => go(hasConsent ? 'capture' : 'consent', { orderId: current.id });
 
   let action: JSX.Element | null = null;
@@ -86,6 +92,24 @@ export default function OrderDetailPage() {
         <Text className="detail__status">{STATUS_LABELS[current.status]}</Text>
         {lastNote ? <Text className="detail__issue">审核意见:{lastNote}</Text> : null}
       </Card>
+      {rejection ? (
+        <Card title="审核未通过的原因">
+          {rejection.reasons.map((r) => (
+            <Text key={r.code} className="detail__issue">
+              · {r.label}
+            </Text>
+          ))}
+          {rejection.note ? <Text className="detail__issue">审核员说明:{rejection.note}</Text> : null}
+          <Text className="detail__label detail__hint">请按以上原因重新拍摄,新照片会提交到这个订单,无需另付费用。</Text>
+        </Card>
+      ) : null}
+      {receipt && (current.status === 'approved' || current.status === 'used' || current.status === 'expired') ? (
+        <ReceiptCard receipt={receipt} receiptUrl={current.receiptUrl ?? null} />
+      ) : current.status === 'approved' ? (
+        <Card title="数码照片回执">
+          <Text className="detail__label">回执生成中,请稍后刷新</Text>
+        </Card>
+      ) : null}
       <Card title="证件照">
         {current.photoUrl ? (
           <Image className="detail__photo" src={apiUrl(current.photoUrl)} mode="aspectFit" />
