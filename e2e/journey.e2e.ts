@@ -3,7 +3,7 @@
  * real photo engine, SQLite and file store), driven by the texts a person reads, at a phone's
  * size; then the key pages at desktop width. Each step leaves a screenshot in test-results/e2e/.
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,11 +21,21 @@ import {
   type Session,
 } from './support/browser';
 import { H5_DIST, PHOTOS, SHOTS_DIR } from './support/paths';
+import { Api, PNG_SIGNATURE, localStaff } from './support/api';
 import { startServer, type RunningServer } from './support/server';
-import { button, isDisabled, notSee, press, pressButton, see, typeInto, visible, waitForRoute } from './support/ui';
+import { activate, button, isDisabled, notSee, press, pressButton, see, typeInto, visible, waitForRoute } from './support/ui';
 
 const REJECTED_PHOTO = path.join(PHOTOS, 'deepface-couple.jpg'); // two people → MULTIPLE_FACES
 const GOOD_PHOTO = path.join(PHOTOS, 'deepface-img3.jpg');
+/** The photo sent again after the reviewer's rejection. */
+const RESUBMIT_PHOTO = path.join(PHOTOS, 'hivision-test0.jpg');
+const REVIEW_NOTE = '请摘下耳环后重新拍摄';
+/** 图像号: group letter + 4-digit city + YYMMDD + 10 random + 1 check character. */
+const IMAGE_NUMBER = /^[ABC]\d{10}[0-9A-Z]{11}$/;
+const REVIEW_QUEUE = '/packages/review/pages/queue/index';
+const REVIEW_DETAIL = '/packages/review/pages/detail/index';
+const COUNTER_LOOKUP = '/packages/counter/pages/lookup/index';
+const ORDER_DETAIL = '/packages/orders/pages/detail/index';
 const NICKNAME = '小张';
 const NAME = '张三';
 const BAD_ID = '110105194912310021'; // valid date, wrong check digit (the right one is X)
@@ -44,26 +54,38 @@ let orderUrl = '';
 
 /** One step of the story: a clear failure (with a screenshot and the page's errors) or a pass. */
 function step(name: string, shots: () => Shots, fn: (page: Page) => Promise<void>, timeout?: number): void {
+  stepAs(() => session, name, shots, fn, timeout);
+}
+
+/** A step in another person's browser (the reviewer's, the counter clerk's). */
+function stepAs(
+  who: () => Session | null,
+  name: string,
+  shots: () => Shots,
+  fn: (page: Page) => Promise<void>,
+  timeout?: number,
+): void {
   it(
     name,
     async () => {
       if (broken) throw new Error(`not run: the earlier step "${broken}" failed`);
-      if (!session) throw new Error('no browser session');
-      const errorsBefore = session.errors.length;
+      const actor = who();
+      if (!actor) throw new Error('no browser session');
+      const errorsBefore = actor.errors.length;
       try {
-        await fn(session.page);
+        await fn(actor.page);
         // Console errors do not fail a step a person got through, but they are worth a look.
-        const fresh = session.errors.slice(errorsBefore).filter((e) => !e.includes('status of 404'));
+        const fresh = actor.errors.slice(errorsBefore).filter((e) => !e.includes('status of 404'));
         if (fresh.length) console.warn(`[${name}] page errors:\n  ${fresh.join('\n  ')}`);
       } catch (err) {
         broken = name;
         const file = await shots()
-          .take(session.page, `FAILED-${name.replace(/[^a-z0-9]+/gi, '-')}`)
+          .take(actor.page, `FAILED-${name.replace(/[^a-z0-9]+/gi, '-')}`)
           .catch(() => 'none');
         const tail = server?.output().split('\n').slice(-30).join('\n') ?? '';
         (err as Error).message +=
           `\n  screenshot: ${file}` +
-          `\n  page errors: ${session.errors.join(' | ') || 'none'}` +
+          `\n  page errors: ${actor.errors.join(' | ') || 'none'}` +
           `\n  server output (last lines):\n${tail}`;
         throw err;
       }
@@ -144,6 +166,31 @@ async function pickPhoto(page: Page, file: string, shots: Shots, shotName: strin
     });
     await cdp.detach();
   }
+}
+
+/** Signs a local-mode staff account in on the staff login page (password from local-staff.txt). */
+async function signInStaff(page: Page, username: 'reviewer' | 'counter'): Promise<void> {
+  const password = localStaff(server.dataDir)[username];
+  expect(password, `no ${username} in local-staff.txt`).toBeTruthy();
+  await typeInto(page, '用户名', username);
+  await typeInto(page, '密码', password!);
+}
+
+/** The review queue's row for one order: a button named `证件名 订单号`. */
+function queueRow(page: Page, certName: string, id: string) {
+  return page.getByRole('button', { name: `${certName} ${id}`, exact: true }).filter({ visible: true }).first();
+}
+
+/** The photo on the review detail has really loaded. */
+async function waitForReviewPhoto(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () =>
+      Array.from(document.querySelectorAll('.review-photo img')).some(
+        (img) => (img as HTMLImageElement).checkVisibility() && (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0,
+      ),
+    undefined,
+    { timeout: 15_000 },
+  );
 }
 
 beforeAll(async () => {
@@ -332,6 +379,249 @@ describe('phone (390×844): the applicant journey', () => {
     await see(page, '办理进度');
     expect(page.url().split('?')[1]).toContain(orderUrl.split('id=')[1]?.split('&')[0] ?? '');
   });
+
+  // ---- issue 4: review, rejection and resubmission, approval, the receipt, the counter ----
+
+  let reviewer: Session | null = null;
+  let counter: Session | null = null;
+  const asReviewer = () => reviewer;
+  const asCounter = () => counter;
+  let orderId = '';
+  let receiptNumber = '';
+
+  afterAll(async () => {
+    await reviewer?.close();
+    await counter?.close();
+    reviewer = counter = null;
+  });
+
+  stepAs(
+    () => session,
+    'the reviewer opens 工作人员入口 and signs in',
+    s,
+    async () => {
+      orderId = new URL(orderUrl.replace('#', '')).searchParams.get('id') ?? '';
+      expect(orderId, `no order id in ${orderUrl}`).toMatch(/^[A-Za-z0-9_-]{8,40}$/);
+      reviewer = await openSession(device);
+      const page = reviewer.page;
+      await page.goto(server.baseUrl + '/');
+      await press(page, '工作人员入口');
+      await see(page, '工作人员登录');
+      await signInStaff(page, 'reviewer');
+      await shots.take(page, 'staff-login');
+      await pressButton(page, '登录');
+      await waitForRoute(page, REVIEW_QUEUE);
+      await see(page, /待审核 \d+ 单/);
+      await queueRow(page, '居民身份证', orderId).waitFor({ state: 'visible' });
+      await assertScreenSound(page, '居民身份证');
+      await shots.take(page, 'review-queue');
+    },
+  );
+
+  stepAs(asReviewer, 'the reviewer claims the order and rejects it: 佩戴饰品 + a note', s, async (page) => {
+    await activate(page, queueRow(page, '居民身份证', orderId));
+    await waitForRoute(page, REVIEW_DETAIL);
+    await pressButton(page, '领取审核');
+    await see(page, /由你审核/);
+    await waitForReviewPhoto(page);
+    // The spec's guide lines over the photo, with their legend.
+    await see(page, /蓝色:头顶位置 · 绿色:眼睛位置 · 红色:脸宽范围/);
+    await assertScreenSound(page, '证件照');
+    await shots.take(page, 'review-detail');
+    await pressButton(page, '不通过');
+    const reasons = page.getByRole('checkbox').filter({ visible: true });
+    expect(await reasons.allInnerTexts().then((t) => t.map((x) => x.trim()))).toEqual([
+      '佩戴饰品',
+      '头发遮挡眉毛或耳朵',
+      '表情不自然',
+      '衣服颜色与背景相近',
+      '脸部有阴影或反光',
+      '照片模糊',
+      '头部姿态不正',
+      '其他',
+    ]);
+    const chip = page.getByRole('checkbox', { name: '佩戴饰品' }).filter({ visible: true }).first();
+    await activate(page, chip);
+    expect(await chip.getAttribute('aria-checked')).toBe('true');
+    await typeInto(page, /补充说明/, REVIEW_NOTE);
+    await shots.take(page, 'review-reject-form');
+    await pressButton(page, '确认不通过');
+    await waitForRoute(page, REVIEW_QUEUE);
+    // The row leaves the queue once decided.
+    await queueRow(page, '居民身份证', orderId).waitFor({ state: 'hidden' });
+    await see(page, '暂无待审核的订单');
+  });
+
+  step('the applicant sees the reasons and the note', s, async (page) => {
+    await page.goto(orderUrl);
+    await page.reload();
+    await waitForRoute(page, ORDER_DETAIL);
+    await see(page, '审核未通过的原因');
+    await see(page, /佩戴饰品/);
+    await see(page, `审核员说明:${REVIEW_NOTE}`);
+    await assertScreenSound(page, '审核未通过的原因');
+    await shots.take(page, 'rejected');
+  });
+
+  step(
+    '审核失败,重新提交: a new photo for the same order, then submit again',
+    s,
+    async (page) => {
+      await pressButton(page, '审核失败,重新提交');
+      await see(page, '拍摄前确认');
+      expect(page.url(), 'the capture page is for the same order').toContain(orderId);
+      await pickPhoto(page, RESUBMIT_PHOTO, shots, 'resubmit-progress');
+      await see(page, '照片检测合格', ENGINE_WAIT);
+      await waitForProcessedPhoto(page);
+      await shots.take(page, 'resubmit-passed');
+      await pressButton(page, '下一步');
+      await see(page, MASKED_ID);
+      await shots.take(page, 'resubmit');
+      await pressButton(page, '提交审核');
+      await waitForRoute(page, ORDER_DETAIL);
+      await see(page, '已提交,等待审核');
+      expect(page.url()).toContain(orderId);
+    },
+    120_000,
+  );
+
+  stepAs(asReviewer, 'the reviewer claims it again and approves', s, async (page) => {
+    await page.goto(server.baseUrl + '/#' + REVIEW_QUEUE);
+    await waitForRoute(page, REVIEW_QUEUE);
+    const row = queueRow(page, '居民身份证', orderId);
+    await row.waitFor({ state: 'visible' });
+    await activate(page, row);
+    await waitForRoute(page, REVIEW_DETAIL);
+    await pressButton(page, '领取审核');
+    await see(page, /由你审核/);
+    await waitForReviewPhoto(page);
+    await shots.take(page, 'review-approve');
+    await pressButton(page, '通过');
+    await waitForRoute(page, REVIEW_QUEUE);
+  });
+
+  step('the applicant sees the receipt and downloads it', s, async (page) => {
+    await page.goto(orderUrl);
+    await page.reload();
+    await waitForRoute(page, ORDER_DETAIL);
+    await see(page, '数码照片回执');
+    await page.waitForFunction(
+      () =>
+        Array.from(document.querySelectorAll('img')).some(
+          (img) => img.checkVisibility() && img.src.includes('receipt.png') && img.complete && img.naturalWidth > 0,
+        ),
+      undefined,
+      { timeout: 15_000 },
+    );
+    const number = page.getByTestId('receipt-number').filter({ visible: true }).first();
+    receiptNumber = (await number.innerText()).trim();
+    expect(receiptNumber).toHaveLength(22);
+    expect(receiptNumber).toMatch(IMAGE_NUMBER);
+    expect(receiptNumber.slice(0, 5), 'group A, 深圳 (4403)').toBe('A4403');
+    await see(page, '签发日期');
+    await see(page, '有效期至');
+    await see(page, /^剩余 \d+ 天$/);
+    await assertScreenSound(page, '数码照片回执');
+    await shots.take(page, 'receipt');
+    await visible(page, '有效期至').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await shots.take(page, 'receipt-details');
+
+    const download = page.waitForEvent('download', { timeout: 15_000 });
+    await pressButton(page, '下载回执图片');
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/\.png$/);
+    const saved = path.join(SHOTS_DIR, 'receipt-A-shenzhen.png');
+    await file.saveAs(saved);
+    const bytes = readFileSync(saved);
+    expect(bytes.subarray(0, 8).equals(PNG_SIGNATURE), 'the download is a PNG').toBe(true);
+    expect(bytes.length).toBeGreaterThan(10_000);
+  });
+
+  it('a second receipt: 普通护照 in 广州市 (group B), through the API', { timeout: 120_000 }, async () => {
+    if (broken) throw new Error(`not run: the earlier step "${broken}" failed`);
+    const applicant = await Api.applicant(server.baseUrl, '小李');
+    const id = await applicant.submittedOrder('passport', '4401', GOOD_PHOTO, {
+      name: '李四',
+      idNumber: GOOD_ID,
+      phone: '13912345678',
+    });
+    const staff = localStaff(server.dataDir);
+    const rev = await Api.staff(server.baseUrl, 'reviewer', staff.reviewer!);
+    await rev.call('POST', `/api/review/${id}/claim`);
+    await rev.call('POST', `/api/review/${id}/approve`);
+    const view = await applicant.call<{ status: string; receipt: { number: string }; receiptUrl: string }>(
+      'GET',
+      `/api/orders/${id}`,
+    );
+    expect(view.status).toBe('approved');
+    expect(view.receipt.number).toMatch(IMAGE_NUMBER);
+    expect(view.receipt.number.slice(0, 5), 'group B, 广州 (4401)').toBe('B4401');
+    const png = await applicant.bytes(view.receiptUrl);
+    expect(png.status).toBe(200);
+    expect(png.type).toBe('image/png');
+    expect(png.body.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+    writeFileSync(path.join(SHOTS_DIR, 'receipt-B-guangzhou.png'), png.body);
+  });
+
+  stepAs(
+    () => session,
+    'the counter looks the number up (有效) and marks it used; a second use is refused',
+    s,
+    async () => {
+      await reviewer?.close();
+      reviewer = null;
+      counter = await openSession(device);
+      const page = counter.page;
+      await page.goto(server.baseUrl + '/');
+      await press(page, '工作人员入口');
+      await see(page, '工作人员登录');
+      await signInStaff(page, 'counter');
+      await pressButton(page, '登录');
+      await waitForRoute(page, COUNTER_LOOKUP);
+      // A second window of the same counter looks the receipt up too, before it is used.
+      const other = await counter.context.newPage();
+      for (const p of [page, other]) {
+        if (p === other) await other.goto(server.baseUrl + '/#' + COUNTER_LOOKUP);
+        await typeInto(p, '输入回执上的图像号', receiptNumber);
+        await pressButton(p, '查询');
+        await see(p, `图像号 ${receiptNumber}`);
+        await see(p, '有效');
+      }
+      await page.bringToFront();
+      await see(page, /居民身份证、居住证、社会保障卡/);
+      await see(page, '深圳市');
+      await assertScreenSound(page, '有效');
+      await shots.take(page, 'counter-valid');
+      await pressButton(page, '标记已使用');
+      await see(page, /标记后这张回执不能再次使用/);
+      await shots.take(page, 'counter-confirm');
+      await press(page, '确认使用');
+      await see(page, '已使用');
+      await see(page, '使用时间');
+      await shots.take(page, 'counter-used');
+      // Marked used here: the button now says why it cannot be pressed.
+      expect(await isDisabled(button(page, '标记已使用'))).toBe(true);
+      await see(page, '这张回执已使用');
+
+      // The other window still shows 有效: pressing 标记已使用 there is refused by the server.
+      await other.bringToFront();
+      await pressButton(other, '标记已使用');
+      await press(other, '确认使用');
+      const alert = other.getByRole('alert').filter({ visible: true }).first();
+      await alert.waitFor({ state: 'visible' });
+      expect((await alert.innerText()).trim()).toBe('这张回执已经使用过,不能重复使用');
+      await see(other, '已使用');
+      await shots.take(other, 'counter-refused');
+      await other.close();
+
+      // And the API says the same to anyone calling it directly.
+      const staff = localStaff(server.dataDir);
+      const api = await Api.staff(server.baseUrl, 'counter', staff.counter!);
+      const again = await api.call<{ code: string; message: string }>('POST', `/api/receipts/${receiptNumber}/use`, undefined, 409);
+      expect(again.code).toBe('RECEIPT_USED');
+      expect(again.message).toMatch(/[\u4e00-\u9fff]/);
+    },
+  );
 });
 
 describe('desktop (1440×900): the key pages are usable', () => {
@@ -407,4 +697,47 @@ describe('desktop (1440×900): the key pages are usable', () => {
     await assertCentred(page, '待上传照片');
     await shots.take(page, 'orders');
   });
+
+  step(
+    'review console: the queue and the detail at desktop width, with the shortcut hint',
+    s,
+    async (page) => {
+      // An order waiting for review: 机动车驾驶证 (group C) in 深圳市, through the API.
+      const applicant = await Api.applicant(server.baseUrl, '小王');
+      const id = await applicant.submittedOrder('driver_license', '4403', GOOD_PHOTO, {
+        name: '王五',
+        idNumber: GOOD_ID,
+        phone: '13712345678',
+      });
+      await page.goto(server.baseUrl + '/');
+      await press(page, '工作人员入口');
+      await signInStaff(page, 'reviewer');
+      await pressButton(page, '登录');
+      await waitForRoute(page, REVIEW_QUEUE);
+      const row = queueRow(page, '机动车驾驶证', id);
+      await row.waitFor({ state: 'visible' });
+      await assertScreenSound(page, '机动车驾驶证');
+      await shots.take(page, 'review-queue');
+      await activate(page, row);
+      await waitForRoute(page, REVIEW_DETAIL);
+      await see(page, '快捷键:A 通过 · R 不通过 · J 下一单 · K 上一单');
+      await pressButton(page, '领取审核');
+      await see(page, /由你审核/);
+      await waitForReviewPhoto(page);
+      // The photo and the decision buttons are on the first screen.
+      for (const label of ['通过', '不通过']) {
+        const box = await button(page, label).boundingBox();
+        expect(box, `${label} has no box`).not.toBeNull();
+        expect(box!.y + box!.height, `${label} is below the first screen`).toBeLessThanOrEqual(DESKTOP.viewport.height);
+      }
+      await assertScreenSound(page, '快捷键');
+      await shots.take(page, 'review-detail');
+      // R opens the rejection form from the keyboard.
+      await page.keyboard.press('r');
+      await see(page, '确认不通过');
+      expect(await page.getByRole('checkbox').filter({ visible: true }).count()).toBe(8);
+      await shots.take(page, 'review-reject-form');
+    },
+    90_000,
+  );
 });

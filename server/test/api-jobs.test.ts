@@ -65,6 +65,8 @@ describe('an interrupted photo job', () => {
     const order = await waitUntilProcessed(b, token, id);
     expect(order.status).toBe('ready');
     expect(order.report!.ok).toBe(true);
+    // The runner marks the job done just after the order's transition: give it a moment.
+    for (let i = 0; i < 50 && jobRows(data.dir)[0]?.status !== 'done'; i++) await new Promise((r) => setTimeout(r, 100));
     expect(jobRows(data.dir).map((j) => j.status)).toEqual(['done']);
     expect(allFiles(path.join(data.dir, 'photos', id)).map((f) => path.extname(f))).toEqual(['.photo']);
   });

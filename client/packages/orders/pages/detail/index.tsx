@@ -61,7 +61,8 @@ export default function OrderDetailPage() {
   const review = current.review ?? null;
   const rejection = current.status === 'rejected' && review?.decision === 'rejected' ? review : null;
   // Older servers only put the reviewer's note in the history.
-  const lastNote = rejection ? null : [...current.history].reverse().find((h) => h.to === 'rejected' && h.note)?.note;
+  // An older server without `review`: the note of the rejection that is still current.
+  const lastNote = current.status === 'rejected' && !rejection ? [...current.history].reverse().find((h) => h.to === 'rejected' && h.note)?.note : null;
   const receipt = current.receipt ?? null;
   const capture = () => go(hasConsent ? 'capture' : 'consent', { orderId: current.id });
 
