@@ -1,6 +1,7 @@
 import { Text, View } from '@tarojs/components';
 
 import { ActionButton } from '../ActionButton';
+import { Screen } from '../Screen';
 import { Spinner } from '../Spinner';
 
 import './index.scss';
@@ -44,4 +45,9 @@ export function EmptyState({ text, action, onAction }: { text: string; action?: 
 export function ErrorText({ message }: { message: string | null | undefined }) {
   if (!message) return null;
   return <Text className="error-text">{message}</Text>;
+}
+
+/** A page waiting for its order: loading, or the error with 重试. */
+export function PendingScreen({ failed, error, onRetry }: { failed: boolean; error: string | null | undefined; onRetry: () => void }) {
+  return <Screen>{failed ? <ErrorState message={error ?? '加载失败'} onRetry={onRetry} /> : <LoadingState />}</Screen>;
 }

@@ -3,7 +3,7 @@ import { useEffect } from 'react';
 
 import { ApplicantForm } from '../../../../components/ApplicantForm';
 import { Screen } from '../../../../components/Screen';
-import { ErrorState, ErrorText, LoadingState } from '../../../../components/StateView';
+import { ErrorText, PendingScreen } from '../../../../components/StateView';
 import { useRequireSignIn, useRouteParam } from '../../../../hooks/use-session-gate';
 import { go } from '../../../../routes';
 import { useOrderStore } from '../../../../stores/order.store';
@@ -30,15 +30,7 @@ export default function ApplicantPage() {
 
   const current = order?.id === orderId ? order : null;
   if (!current) {
-    return (
-      <Screen>
-        {loadStatus === 'error' ? (
-          <ErrorState message={loadError ?? '加载失败'} onRetry={() => void loadOrder(orderId)} />
-        ) : (
-          <LoadingState />
-        )}
-      </Screen>
-    );
+    return <PendingScreen failed={loadStatus === 'error'} error={loadError} onRetry={() => void loadOrder(orderId)} />;
   }
 
   return (

@@ -7,7 +7,7 @@ import { PHOTO_EDITABLE, STATUS_LABELS } from '@shared/order-machine';
 import { ActionButton } from '../../../../components/ActionButton';
 import { ProgressBar } from '../../../../components/ProgressBar';
 import { Card, Screen } from '../../../../components/Screen';
-import { EmptyState, ErrorState, ErrorText, LoadingState } from '../../../../components/StateView';
+import { EmptyState, ErrorText, PendingScreen } from '../../../../components/StateView';
 import { useRequireSignIn, useRouteParam } from '../../../../hooks/use-session-gate';
 import { choosePhoto, type ChosenPhoto, type PhotoSource } from '../../../../platform/choose-photo';
 import { go, replace } from '../../../../routes';
@@ -50,15 +50,7 @@ export default function CapturePage() {
 
   const current = order?.id === orderId ? order : null;
   if (!current) {
-    return (
-      <Screen>
-        {loadStatus === 'error' ? (
-          <ErrorState message={loadError ?? '加载失败'} onRetry={() => void loadOrder(orderId)} />
-        ) : (
-          <LoadingState />
-        )}
-      </Screen>
-    );
+    return <PendingScreen failed={loadStatus === 'error'} error={loadError} onRetry={() => void loadOrder(orderId)} />;
   }
 
   const editable = PHOTO_EDITABLE.includes(current.status);

@@ -7,7 +7,7 @@ import { STATUS_LABELS } from '@shared/order-machine';
 
 import { ActionButton } from '../../../../components/ActionButton';
 import { Card, Screen } from '../../../../components/Screen';
-import { ErrorState, ErrorText, LoadingState } from '../../../../components/StateView';
+import { ErrorText, PendingScreen } from '../../../../components/StateView';
 import { useRequireSignIn, useRouteParam } from '../../../../hooks/use-session-gate';
 import { apiUrl } from '../../../../services/config';
 import { go, replace } from '../../../../routes';
@@ -41,15 +41,7 @@ export default function SubmitPage() {
 
   const current = order?.id === orderId ? order : null;
   if (!current) {
-    return (
-      <Screen>
-        {loadStatus === 'error' ? (
-          <ErrorState message={loadError ?? '加载失败'} onRetry={() => void loadOrder(orderId)} />
-        ) : (
-          <LoadingState />
-        )}
-      </Screen>
-    );
+    return <PendingScreen failed={loadStatus === 'error'} error={loadError} onRetry={() => void loadOrder(orderId)} />;
   }
 
   const reason =
