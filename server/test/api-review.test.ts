@@ -3,6 +3,8 @@
  * because the photo's checks do not matter here): claim races, reject → resubmit → approve,
  * image numbers, the receipt PNG (QR decoded), counter look-up permissions, use and expiry.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import jsQR from 'jsqr';
 import sharp from 'sharp';
@@ -200,15 +202,21 @@ describe('the receipt image', () => {
     const meta = await sharp(png).metadata();
     expect(meta).toMatchObject({ format: 'png', width: RECEIPT_LAYOUT.width, height: RECEIPT_LAYOUT.height });
     const { qr } = RECEIPT_LAYOUT;
-    const { data, info } = await sharp(png)
+    const { data: rgba, info } = await sharp(png)
       .extract({ left: qr.left - 20, top: qr.top - 20, width: qr.size + 40, height: qr.size + 40 })
       .ensureAlpha()
       .raw()
       .toBuffer({ resolveWithObject: true });
-    const decoded = jsQR(new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), info.width, info.height);
+    const decoded = jsQR(new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, rgba.length), info.width, info.height);
     expect(decoded?.data).toBe(order.receipt!.number);
+    // Drawn once and kept sealed: the next fetch is the same file, and no PNG lies on disk.
+    const kept = readdirSync(path.join(data.dir, 'photos', order.id)).find((f) => f.endsWith('.receipt'));
+    expect(kept).toBe(`${order.receipt!.number}.receipt`);
+    expect(readFileSync(path.join(data.dir, 'photos', order.id, kept!)).subarray(0, 8).equals(png.subarray(0, 8))).toBe(false);
     // The owner's token works too; someone else's does not; nobody → 401.
-    expect((await get(`/api/orders/${order.id}/receipt.png`, auth(applicant))).statusCode).toBe(200);
+    const again = await get(`/api/orders/${order.id}/receipt.png`, auth(applicant));
+    expect(again.statusCode).toBe(200);
+    expect(again.rawPayload.equals(png)).toBe(true);
     expect((await get(`/api/orders/${order.id}/receipt.png`, auth(await login(app, '别人')))).statusCode).toBe(404);
     expect((await get(`/api/orders/${order.id}/receipt.png`)).statusCode).toBe(401);
   });

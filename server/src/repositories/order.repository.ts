@@ -4,7 +4,7 @@
  * job it needs is queued with it.
  */
 import type { CertCode } from '../../../shared/certificates';
-import type { Actor, OrderEvent, OrderStatus } from '../../../shared/order-machine';
+import { transition, type Actor, type OrderEvent, type OrderStatus } from '../../../shared/order-machine';
 import type { PhotoReport } from '../../../shared/photo-report';
 import type { AppDb } from '../db/database';
 import type { DB } from '../db/schema';
@@ -75,10 +75,10 @@ export interface HistoryRecord {
   note: string | null;
 }
 
+/** A status change: the new status is the state machine's answer to `from` + `event` + `actor`. */
 export interface TransitionWrite {
   orderId: string;
   from: OrderStatus;
-  to: OrderStatus;
   event: OrderEvent;
   actor: Actor;
   at: Date;
@@ -198,11 +198,14 @@ export class OrderRepository {
   }
 
   /** Moves the order from `from` to `to`; false when its status (or claim) had already changed. */
+  /** Moves the order if it is still in `t.from`; false when it was not. Throws TransitionError
+   * when the machine does not allow the event at all. */
   async applyTransition(t: TransitionWrite): Promise<boolean> {
+    const to = transition(t.from, t.event, t.actor);
     const iso = t.at.toISOString();
     try {
       return await this.db.transaction().execute(async (trx) => {
-        const set: Partial<OrderRow> = { status: t.to, updated_at: iso };
+        const set: Partial<OrderRow> = { status: to, updated_at: iso };
         if (t.set?.uploadId !== undefined) set.upload_id = t.set.uploadId;
         if (t.set?.photoKey !== undefined) set.photo_key = t.set.photoKey;
         if (t.set?.report !== undefined) set.report_json = t.set.report ? JSON.stringify(t.set.report) : null;
@@ -215,7 +218,7 @@ export class OrderRepository {
         if (Number(result.numUpdatedRows) !== 1) return false;
         await trx
           .insertInto('order_history')
-          .values({ order_id: t.orderId, from_status: t.from, to_status: t.to, event: t.event, actor: t.actor, note: t.note ?? null, at: iso })
+          .values({ order_id: t.orderId, from_status: t.from, to_status: to, event: t.event, actor: t.actor, note: t.note ?? null, at: iso })
           .execute();
         if (t.job) await insertJob(trx, t.job, t.at);
         if (t.receipt) {

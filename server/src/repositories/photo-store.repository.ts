@@ -2,13 +2,14 @@
  * The photo store under `<dataDir>/photos/<orderId>/`: every file sealed with AES-256-GCM (a face
  * is sensitive personal information), written atomically, readable only by the server's user.
  * `original` is the upload as received, kept only until the job has processed it; `photo` is the
- * engine's output (no EXIF: the engine writes a bare JFIF).
+ * engine's output (no EXIF: the engine writes a bare JFIF); `receipt` is the rendered receipt,
+ * kept under its image number.
  */
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CryptoRepository } from './crypto.repository';
 
-export type PhotoKind = 'original' | 'photo';
+export type PhotoKind = 'original' | 'photo' | 'receipt';
 
 const SAFE = /^[A-Za-z0-9_-]{8,64}$/;
 

@@ -5,6 +5,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { API_ERRORS, type ApiErrorBody, type ApiErrorCode } from '../../../shared/api';
+import { TransitionError } from '../../../shared/order-machine';
 import { AppError } from '../services/errors';
 
 export const HTTP_STATUS: Record<ApiErrorCode, number> = {
@@ -47,6 +48,8 @@ function send(reply: FastifyReply, code: ApiErrorCode, fields?: Record<string, s
 
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof AppError) return send(reply, error.code, error.fields);
+  // The state machine refused the event in the order's current status.
+  if (error instanceof TransitionError) return send(reply, 'WRONG_STATUS');
 
   if (hasZodFastifySchemaValidationErrors(error)) {
     const fields: Record<string, string> = {};

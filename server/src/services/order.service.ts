@@ -7,7 +7,7 @@ import { rejectReasonLabel, type HistoryEntry, type OrderView, type RejectReason
 import type { CertCode } from '../../../shared/certificates';
 import { getCity } from '../../../shared/cities';
 import { maskIdNumber, maskPhone } from '../../../shared/identity';
-import { transition, TransitionError, type Actor, type OrderEvent, type OrderStatus } from '../../../shared/order-machine';
+import { transition, type Actor, type OrderEvent, type OrderStatus } from '../../../shared/order-machine';
 import type { PhotoReport } from '../../../shared/photo-report';
 import type { Clock } from '../repositories/clock.repository';
 import type { CryptoRepository } from '../repositories/crypto.repository';
@@ -35,6 +35,13 @@ const URL_MIN_LIFE_S = 3600;
 export const PROCESSING_FAILED_NOTE = '照片处理失败,请重新拍摄或换一张照片上传';
 
 type ApplicantInput = { name: string; idNumber: string; phone: string; consent: true };
+
+/** How a file of an order is asked for: the caller's session, and/or a signed URL's query. */
+export interface FileAccess {
+  userId: string | null;
+  exp?: number;
+  sig?: string;
+}
 
 export class OrderService {
   constructor(
@@ -71,12 +78,13 @@ export class OrderService {
   async uploadPhoto(userId: string, orderId: string, bytes: Buffer): Promise<OrderView> {
     const { photos, crypto } = this.deps;
     const order = await this.owned(userId, orderId);
-    const to = this.next(order.status, 'upload_photo', 'applicant');
+    // Refuse a wrong status before the upload is stored (throws TransitionError → 409).
+    transition(order.status, 'upload_photo', 'applicant');
     if (!sniffImageFormat(bytes)) throw new AppError('PHOTO_UNREADABLE');
     const uploadId = crypto.newId();
     await photos.put(orderId, uploadId, 'original', bytes);
     const payload: ProcessPhotoPayload = { orderId, uploadId };
-    const moved = await this.move(order, to, 'upload_photo', 'applicant', {
+    const moved = await this.move(order, 'upload_photo', 'applicant', {
       set: { uploadId, photoKey: null, report: null },
       job: { name: PROCESS_PHOTO_JOB, payload, subject: `order:${orderId}` },
     });
@@ -107,23 +115,44 @@ export class OrderService {
 
   async submit(userId: string, orderId: string): Promise<OrderView> {
     const order = await this.owned(userId, orderId);
-    const to = this.next(order.status, 'submit', 'applicant');
+    transition(order.status, 'submit', 'applicant');
     if (!order.applicant) throw new AppError('APPLICANT_MISSING');
     const set = { submittedAt: this.deps.clock.now().toISOString(), claimedBy: null, claimExpiresAt: null };
-    if (!(await this.move(order, to, 'submit', 'applicant', { set }))) throw new AppError('WRONG_STATUS');
+    if (!(await this.move(order, 'submit', 'applicant', { set }))) throw new AppError('WRONG_STATUS');
     return this.view(await this.mustFind(orderId));
   }
 
   /** The processed photo for the owner (bearer token) or for a valid signed URL. */
-  async photoFile(orderId: string, access: { userId: string | null; exp?: number; sig?: string }): Promise<Buffer> {
+  async photoFile(orderId: string, access: FileAccess): Promise<Buffer> {
     const order = await this.deps.orders.findById(orderId);
-    const signed = access.exp !== undefined && access.sig !== undefined;
-    if (order && signed && order.photoKey && this.validSignature(order.id, order.photoKey, access.exp!, access.sig!)) {
-      return this.readPhoto(order);
+    return this.readPhoto(this.checkFileAccess(order, order?.photoKey ? photoSubject(order.id, order.photoKey) : null, access));
+  }
+
+  /**
+   * A file of an order may be fetched with a valid signed URL for `subject` (what the URL was
+   * signed for: this photo, this receipt), or by the order's owner. Anyone else: the order does
+   * not exist.
+   */
+  checkFileAccess(order: OrderRecord | undefined, subject: string | null, access: FileAccess): OrderRecord {
+    const { exp, sig } = access;
+    if (order && subject && exp !== undefined && sig !== undefined && exp * 1000 >= this.deps.clock.now().getTime()) {
+      if (this.deps.crypto.verify(`${subject}:${exp}`, sig)) return order;
     }
     if (access.userId === null) throw new AppError('UNAUTHORIZED');
     if (!order || order.userId !== access.userId) throw new AppError('NOT_FOUND');
-    return this.readPhoto(order);
+    return order;
+  }
+
+  /** `path?exp=…&sig=…`, signed for `subject`. */
+  signedUrl(path: string, subject: string): string {
+    const nowS = Math.floor(this.deps.clock.now().getTime() / 1000);
+    const exp = (Math.floor((nowS + URL_MIN_LIFE_S) / URL_STEP_S) + 1) * URL_STEP_S;
+    return `${path}?exp=${exp}&sig=${this.deps.crypto.sign(`${subject}:${exp}`)}`;
+  }
+
+  /** The processed photo's signed URL; it changes with every new photo. */
+  photoUrl(order: Pick<OrderRecord, 'id' | 'photoKey'>): string | null {
+    return order.photoKey ? this.signedUrl(`/api/orders/${order.id}/photo.jpg`, photoSubject(order.id, order.photoKey)) : null;
   }
 
   // ---- system (the process-photo job) ----
@@ -139,7 +168,7 @@ export class OrderService {
     const order = await this.pendingUpload(payload);
     if (!order) return;
     const event: OrderEvent = report.ok ? 'photo_accepted' : 'photo_rejected';
-    await this.move(order, this.next(order.status, event, 'system'), event, 'system', {
+    await this.move(order, event, 'system', {
       set: { report, photoKey: hasPhoto ? payload.uploadId : null },
     });
   }
@@ -148,7 +177,7 @@ export class OrderService {
   async recordProcessingFailure(payload: ProcessPhotoPayload): Promise<void> {
     const order = await this.pendingUpload(payload);
     if (!order) return;
-    await this.move(order, this.next(order.status, 'photo_rejected', 'system'), 'photo_rejected', 'system', {
+    await this.move(order, 'photo_rejected', 'system', {
       note: PROCESSING_FAILED_NOTE,
       set: { report: null, photoKey: null },
     });
@@ -156,23 +185,13 @@ export class OrderService {
 
   // ---- helpers ----
 
-  private next(status: OrderStatus, event: OrderEvent, actor: Actor): OrderStatus {
-    try {
-      return transition(status, event, actor);
-    } catch (err) {
-      if (err instanceof TransitionError) throw new AppError('WRONG_STATUS');
-      throw err;
-    }
-  }
-
   private move(
     order: OrderRecord,
-    to: OrderStatus,
     event: OrderEvent,
     actor: Actor,
     extra: Pick<TransitionWrite, 'set' | 'job' | 'note'> = {},
   ): Promise<boolean> {
-    return this.deps.orders.applyTransition({ orderId: order.id, from: order.status, to, event, actor, at: this.deps.clock.now(), ...extra });
+    return this.deps.orders.applyTransition({ orderId: order.id, from: order.status, event, actor, at: this.deps.clock.now(), ...extra });
   }
 
   private async owned(userId: string, orderId: string): Promise<OrderRecord> {
@@ -194,34 +213,6 @@ export class OrderService {
     return bytes;
   }
 
-  /** A signed URL for the receipt image (same lifetime rules as the photo URL). */
-  signedReceiptUrl(orderId: string, number: string): string {
-    const exp = this.urlExpiry();
-    const sig = this.deps.crypto.sign(`${orderId}:receipt:${number}:${exp}`);
-    return `/api/orders/${orderId}/receipt.png?exp=${exp}&sig=${sig}`;
-  }
-
-  validReceiptSignature(orderId: string, number: string, exp: number, sig: string): boolean {
-    if (exp * 1000 < this.deps.clock.now().getTime()) return false;
-    return this.deps.crypto.verify(`${orderId}:receipt:${number}:${exp}`, sig);
-  }
-
-  private urlExpiry(): number {
-    const nowS = Math.floor(this.deps.clock.now().getTime() / 1000);
-    return (Math.floor((nowS + URL_MIN_LIFE_S) / URL_STEP_S) + 1) * URL_STEP_S;
-  }
-
-  signedPhotoUrl(orderId: string, photoKey: string): string {
-    const exp = this.urlExpiry();
-    const sig = this.deps.crypto.sign(`${orderId}:${photoKey}:${exp}`);
-    return `/api/orders/${orderId}/photo.jpg?exp=${exp}&sig=${sig}`;
-  }
-
-  private validSignature(orderId: string, photoKey: string, exp: number, sig: string): boolean {
-    if (exp * 1000 < this.deps.clock.now().getTime()) return false;
-    return this.deps.crypto.verify(`${orderId}:${photoKey}:${exp}`, sig);
-  }
-
   /** The order as its owner (or a reviewer) sees it: applicant masked, URLs signed. */
   async view(order: OrderRecord): Promise<OrderView> {
     const history: HistoryEntry[] = (await this.deps.orders.history(order.id)).map((h) => ({ ...h }));
@@ -233,7 +224,7 @@ export class OrderService {
       cityCode: order.cityCode,
       status: order.status,
       report: order.report,
-      photoUrl: order.photoKey ? this.signedPhotoUrl(order.id, order.photoKey) : null,
+      photoUrl: this.photoUrl(order),
       applicant: order.applicant
         ? {
             name: order.applicant.name,
@@ -246,7 +237,7 @@ export class OrderService {
       createdAt: order.createdAt,
       updatedAt: order.updatedAt,
       receipt: receipt ? { number: receipt.number, issuedAt: receipt.issuedAt, expiresAt: receipt.expiresAt, usedAt: receipt.usedAt } : null,
-      receiptUrl: receipt ? this.signedReceiptUrl(order.id, receipt.number) : null,
+      receiptUrl: receipt ? this.signedUrl(`/api/orders/${order.id}/receipt.png`, receiptSubject(order.id, receipt.number)) : null,
       review: decision
         ? {
             decision: decision.decision,
@@ -259,3 +250,10 @@ export class OrderService {
   }
 }
 
+/** What a signed URL grants: one photo, or one receipt, of one order. */
+function photoSubject(orderId: string, photoKey: string): string {
+  return `${orderId}:${photoKey}`;
+}
+export function receiptSubject(orderId: string, number: string): string {
+  return `${orderId}:receipt:${number}`;
+}

@@ -6,14 +6,13 @@ import type { ReceiptLookupView } from '../../../shared/api';
 import { CERTIFICATES, RECEIPT_GROUPS, type ReceiptGroup } from '../../../shared/certificates';
 import { getCity } from '../../../shared/cities';
 import { normalizeImageNumber, validateImageNumber } from '../../../shared/image-number';
-import { transition } from '../../../shared/order-machine';
 import type { Clock } from '../repositories/clock.repository';
 import type { ReceiptDrawing } from '../repositories/media.repository';
 import type { AuditEntry, OrderRecord, OrderRepository, ReceiptRecord } from '../repositories/order.repository';
 import type { PhotoStoreRepository } from '../repositories/photo-store.repository';
 import type { StaffActor } from './auth.service';
 import { AppError } from './errors';
-import type { OrderService } from './order.service';
+import { receiptSubject, type FileAccess, type OrderService } from './order.service';
 import { FOOTER, receiptStyle } from './receipt-style';
 
 export const EXPIRE_RECEIPTS_JOB = 'expire-receipts';
@@ -36,20 +35,23 @@ export class ReceiptService {
     },
   ) {}
 
-  /** The receipt PNG for the owner (bearer token) or a valid signed URL; 404 before approval. */
-  async receiptPng(orderId: string, access: { userId: string | null; exp?: number; sig?: string }): Promise<Buffer> {
+  /**
+   * The receipt PNG for the owner (bearer token) or a valid signed URL; 404 before approval.
+   * A receipt never changes once issued: it is drawn on the first request and kept (sealed).
+   */
+  async receiptPng(orderId: string, access: FileAccess): Promise<Buffer> {
     const { orders, orderViews } = this.deps;
-    const order = await orders.findById(orderId);
-    const receipt = order ? await orders.receiptForOrder(order.id) : undefined;
-    const signed = access.exp !== undefined && access.sig !== undefined;
-    const bySignature = !!(order && receipt && signed && orderViews.validReceiptSignature(order.id, receipt.number, access.exp!, access.sig!));
-    if (!bySignature) {
-      if (access.userId === null) throw new AppError('UNAUTHORIZED');
-      if (!order || order.userId !== access.userId) throw new AppError('NOT_FOUND');
-    }
-    if (!order || !receipt) throw new AppError('RECEIPT_NOT_FOUND');
+    const found = await orders.findById(orderId);
+    const receipt = found ? await orders.receiptForOrder(found.id) : undefined;
+    const order = orderViews.checkFileAccess(found, receipt ? receiptSubject(orderId, receipt.number) : null, access);
+    if (!receipt) throw new AppError('RECEIPT_NOT_FOUND');
     if (order.status === 'expired') throw new AppError('RECEIPT_EXPIRED');
-    return this.deps.render(await this.drawing(order, receipt));
+    const { photos, render } = this.deps;
+    const kept = await photos.get(order.id, receipt.number, 'receipt');
+    if (kept) return kept;
+    const png = await render(await this.drawing(order, receipt));
+    await photos.put(order.id, receipt.number, 'receipt', png);
+    return png;
   }
 
   async lookup(actor: StaffActor, typed: string): Promise<ReceiptLookupView> {
@@ -78,7 +80,6 @@ export class ReceiptService {
     const moved = await orders.applyTransition({
       orderId: order.id,
       from: 'approved',
-      to: transition('approved', 'use', 'staff'),
       event: 'use',
       actor: 'staff',
       at: now,
@@ -110,7 +111,6 @@ export class ReceiptService {
       const moved = await orders.applyTransition({
         orderId: order.id,
         from: 'approved',
-        to: transition('approved', 'expire', 'system'),
         event: 'expire',
         actor: 'system',
         at: now,
@@ -155,7 +155,7 @@ export class ReceiptService {
       expiresAt: receipt.expiresAt,
       usedAt: receipt.usedAt,
       status: this.state(order, receipt, this.deps.clock.now()),
-      photoUrl: order.photoKey ? this.deps.orderViews.signedPhotoUrl(order.id, order.photoKey) : null,
+      photoUrl: this.deps.orderViews.photoUrl(order),
     };
   }
 

@@ -6,7 +6,6 @@ import { rejectReasonLabel, type RejectReason, type ReviewOrderView, type Review
 import { getCertificate } from '../../../shared/certificates';
 import { getCity } from '../../../shared/cities';
 import { generateImageNumber } from '../../../shared/image-number';
-import { transition, TransitionError, type Actor, type OrderEvent, type OrderStatus } from '../../../shared/order-machine';
 import type { Clock } from '../repositories/clock.repository';
 import type { CryptoRepository } from '../repositories/crypto.repository';
 import { DuplicateReceiptNumber, type AuditEntry, type OrderRecord, type OrderRepository } from '../repositories/order.repository';
@@ -39,7 +38,7 @@ export class ReviewService {
         waitingSeconds: Math.max(0, Math.floor((now.getTime() - Date.parse(submittedAt)) / 1000)),
         claimedBy: claim ? (names.get(claim.by) ?? null) : null,
         claimExpiresAt: claim?.until ?? null,
-        photoUrl: o.photoKey ? orderViews.signedPhotoUrl(o.id, o.photoKey) : null,
+        photoUrl: orderViews.photoUrl(o),
       };
     });
   }
@@ -62,7 +61,6 @@ export class ReviewService {
       ok = await orders.applyTransition({
         orderId,
         from: 'submitted',
-        to: this.next('submitted', 'start_review'),
         event: 'start_review',
         actor: 'reviewer',
         at: now,
@@ -96,7 +94,6 @@ export class ReviewService {
         const ok = await orders.applyTransition({
           orderId,
           from: 'in_review',
-          to: this.next('in_review', 'approve'),
           event: 'approve',
           actor: 'reviewer',
           at: now,
@@ -126,7 +123,6 @@ export class ReviewService {
     const ok = await orders.applyTransition({
       orderId,
       from: 'in_review',
-      to: this.next('in_review', 'reject'),
       event: 'reject',
       actor: 'reviewer',
       at: clock.now(),
@@ -174,14 +170,5 @@ export class ReviewService {
 
   private actor(user: SessionUser): Pick<AuditEntry, 'actorType' | 'actorId' | 'actorName'> {
     return { actorType: 'staff', actorId: user.userId, actorName: user.nickname };
-  }
-
-  private next(status: OrderStatus, event: OrderEvent, actor: Actor = 'reviewer'): OrderStatus {
-    try {
-      return transition(status, event, actor);
-    } catch (err) {
-      if (err instanceof TransitionError) throw new AppError('WRONG_STATUS');
-      throw err;
-    }
   }
 }
