@@ -97,10 +97,12 @@ describe('order store', () => {
     expect(useOrderStore.getState().saveError).toBe('填写的内容有误,请按提示修改');
   });
 
-  it('submits the current order', async () => {
+  it('submits the current order and keeps the answer of the server as the current order', async () => {
     useOrderStore.setState({ order: order({ status: 'ready' }) });
     const submit = vi.spyOn(orderService, 'submit').mockResolvedValue(order({ status: 'submitted' }));
-    expect((await useOrderStore.getState().submit())?.status).toBe('submitted');
+    await useOrderStore.getState().submit();
     expect(submit).toHaveBeenCalledWith('ord_12345678');
+    expect(useOrderStore.getState().order?.status).toBe('submitted');
+    expect(useOrderStore.getState().submitting).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { useShallow } from 'zustand/react/shallow';
 
 import type { ApplicantBody, OrderView } from '@shared/api';
 import type { CertCode } from '@shared/certificates';
@@ -203,3 +204,15 @@ export const orderSelectors = {
   isProcessing: (s: OrderStore) => s.order?.status === 'processing',
   originalFor: (orderId: string) => (s: OrderStore) => (s.original?.orderId === orderId ? s.original.path : null),
 };
+
+/** What a page about one order needs: the store's order if it is that one, and how to load it. */
+export function useOrderFor(orderId: string | null) {
+  return useOrderStore(
+    useShallow((s) => ({
+      current: orderId !== null && s.order?.id === orderId ? s.order : null,
+      loadStatus: s.loadStatus,
+      loadError: s.loadError,
+      loadOrder: s.loadOrder,
+    })),
+  );
+}

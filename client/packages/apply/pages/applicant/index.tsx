@@ -6,7 +6,7 @@ import { Screen } from '../../../../components/Screen';
 import { ErrorText, PendingScreen } from '../../../../components/StateView';
 import { useRequireSignIn, useRouteParam } from '../../../../hooks/use-session-gate';
 import { go } from '../../../../routes';
-import { useOrderStore } from '../../../../stores/order.store';
+import { useOrderFor, useOrderStore } from '../../../../stores/order.store';
 import { sessionSelectors, useSessionStore } from '../../../../stores/session.store';
 
 import '../../apply.scss';
@@ -14,10 +14,7 @@ import '../../apply.scss';
 export default function ApplicantPage() {
   useRequireSignIn();
   const orderId = useRouteParam('orderId') ?? '';
-  const order = useOrderStore((s) => s.order);
-  const loadStatus = useOrderStore((s) => s.loadStatus);
-  const loadError = useOrderStore((s) => s.loadError);
-  const loadOrder = useOrderStore((s) => s.loadOrder);
+  const { current, loadStatus, loadError, loadOrder } = useOrderFor(orderId);
   const saveApplicant = useOrderStore((s) => s.saveApplicant);
   const saving = useOrderStore((s) => s.saving);
   const saveError = useOrderStore((s) => s.saveError);
@@ -28,7 +25,6 @@ export default function ApplicantPage() {
     if (orderId && useOrderStore.getState().order?.id !== orderId) void loadOrder(orderId);
   }, [orderId, loadOrder]);
 
-  const current = order?.id === orderId ? order : null;
   if (!current) {
     return <PendingScreen failed={loadStatus === 'error'} error={loadError} onRetry={() => void loadOrder(orderId)} />;
   }

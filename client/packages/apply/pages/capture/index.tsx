@@ -11,7 +11,7 @@ import { EmptyState, ErrorText, PendingScreen } from '../../../../components/Sta
 import { useRequireSignIn, useRouteParam } from '../../../../hooks/use-session-gate';
 import { choosePhoto, type ChosenPhoto, type PhotoSource } from '../../../../platform/choose-photo';
 import { go, replace } from '../../../../routes';
-import { useOrderStore } from '../../../../stores/order.store';
+import { useOrderFor, useOrderStore } from '../../../../stores/order.store';
 import { sessionSelectors, useSessionStore } from '../../../../stores/session.store';
 
 import './index.scss';
@@ -22,10 +22,7 @@ export default function CapturePage() {
   useRequireSignIn();
   const orderId = useRouteParam('orderId');
   const hasConsent = useSessionStore(sessionSelectors.hasConsent);
-  const order = useOrderStore((s) => s.order);
-  const loadStatus = useOrderStore((s) => s.loadStatus);
-  const loadError = useOrderStore((s) => s.loadError);
-  const loadOrder = useOrderStore((s) => s.loadOrder);
+  const { current, loadStatus, loadError, loadOrder } = useOrderFor(orderId);
   const upload = useOrderStore((s) => s.upload);
   const uploadPhoto = useOrderStore((s) => s.uploadPhoto);
   const [picked, setPicked] = useState<ChosenPhoto | null>(null);
@@ -48,7 +45,6 @@ export default function CapturePage() {
     );
   }
 
-  const current = order?.id === orderId ? order : null;
   if (!current) {
     return <PendingScreen failed={loadStatus === 'error'} error={loadError} onRetry={() => void loadOrder(orderId)} />;
   }

@@ -6,15 +6,12 @@ import { EmptyState, ErrorState, LoadingState } from '../../../../components/Sta
 import { useRequireSignIn, useRouteParam } from '../../../../hooks/use-session-gate';
 import { apiUrl } from '../../../../services/config';
 import { go, replace } from '../../../../routes';
-import { orderSelectors, useOrderStore } from '../../../../stores/order.store';
+import { orderSelectors, useOrderFor, useOrderStore } from '../../../../stores/order.store';
 
 export default function ResultPage() {
   useRequireSignIn();
   const orderId = useRouteParam('orderId') ?? '';
-  const order = useOrderStore((s) => s.order);
-  const loadStatus = useOrderStore((s) => s.loadStatus);
-  const loadError = useOrderStore((s) => s.loadError);
-  const loadOrder = useOrderStore((s) => s.loadOrder);
+  const { current, loadStatus, loadError, loadOrder } = useOrderFor(orderId);
   const pollOrder = useOrderStore((s) => s.pollOrder);
   const stopPolling = useOrderStore((s) => s.stopPolling);
   const original = useOrderStore(orderSelectors.originalFor(orderId));
@@ -41,7 +38,6 @@ export default function ResultPage() {
     );
   }
 
-  const current = order?.id === orderId ? order : null;
   if (loadStatus === 'error') {
     return (
       <Screen>

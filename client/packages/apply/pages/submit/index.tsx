@@ -11,7 +11,7 @@ import { ErrorText, PendingScreen } from '../../../../components/StateView';
 import { useRequireSignIn, useRouteParam } from '../../../../hooks/use-session-gate';
 import { apiUrl } from '../../../../services/config';
 import { go, replace } from '../../../../routes';
-import { useOrderStore } from '../../../../stores/order.store';
+import { useOrderFor, useOrderStore } from '../../../../stores/order.store';
 
 import '../../apply.scss';
 
@@ -27,10 +27,7 @@ function Row({ label, value }: { label: string; value: string }) {
 export default function SubmitPage() {
   useRequireSignIn();
   const orderId = useRouteParam('orderId') ?? '';
-  const order = useOrderStore((s) => s.order);
-  const loadStatus = useOrderStore((s) => s.loadStatus);
-  const loadError = useOrderStore((s) => s.loadError);
-  const loadOrder = useOrderStore((s) => s.loadOrder);
+  const { current, loadStatus, loadError, loadOrder } = useOrderFor(orderId);
   const submit = useOrderStore((s) => s.submit);
   const submitting = useOrderStore((s) => s.submitting);
   const submitError = useOrderStore((s) => s.submitError);
@@ -39,7 +36,6 @@ export default function SubmitPage() {
     if (orderId) void loadOrder(orderId);
   }, [orderId, loadOrder]);
 
-  const current = order?.id === orderId ? order : null;
   if (!current) {
     return <PendingScreen failed={loadStatus === 'error'} error={loadError} onRetry={() => void loadOrder(orderId)} />;
   }
