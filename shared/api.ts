@@ -8,6 +8,14 @@ import { REJECT_REASONS, type RejectReason } from './review';
 import { NAME_PATTERN, PHONE_PATTERN, idNumberProblem, normalizeIdNumber } from './identity';
 import type { Actor, OrderEvent, OrderStatus } from './order-machine';
 import type { PhotoReport } from './photo-report';
+import {
+  HANDOFF_TICKET_PATTERN,
+  SCENE_PATTERN,
+  SUBSCRIBE_ANSWERS,
+  TEMPLATE_KINDS,
+  type NotificationKind,
+  type TemplateKind,
+} from './wechat';
 
 export const LocalLoginBody = z.object({
   nickname: z.string({ required_error: '请输入昵称' }).trim().min(1, '请输入昵称').max(20, '昵称最多 20 个字'),
@@ -119,6 +127,14 @@ export const API_ERRORS = {
   RECEIPT_NOT_FOUND: '找不到该回执',
   RECEIPT_USED: '该图像号已使用,不能重复使用',
   RECEIPT_EXPIRED: '该回执已过期,请重新办理',
+  WECHAT_CODE_INVALID: '微信登录已失效,请重新进入小程序',
+  WECHAT_LOGIN_BLOCKED: '微信提示当前账号存在风险,暂时无法登录',
+  WECHAT_UNAVAILABLE: '微信服务暂时繁忙,请稍后再试',
+  INVALID_SCENE: '二维码参数不正确',
+  HANDOFF_NOT_FOUND: '二维码无效,请在电脑上重新生成',
+  HANDOFF_EXPIRED: '二维码已过期,请在电脑上重新生成',
+  HANDOFF_NOT_OWNER: '该二维码只能由下单本人使用,请用下单时的微信扫码',
+  NOTIFICATION_NOT_FOUND: '找不到该消息',
 } as const;
 export type ApiErrorCode = keyof typeof API_ERRORS;
 
@@ -213,3 +229,68 @@ export interface ReceiptLookupView {
   status: 'valid' | 'used' | 'expired';
   photoUrl: string | null;
 }
+
+// ---------------------------------------------------------------------------------------------
+// WeChat: login, client configuration, subscriptions, codes, 「在手机上继续」, in-app notifications
+
+export const WechatLoginBody = z.object({
+  code: z.string({ required_error: '缺少微信登录凭证' }).trim().min(1, '缺少微信登录凭证').max(128, '微信登录凭证格式不正确'),
+});
+export type WechatLoginBody = z.infer<typeof WechatLoginBody>;
+
+/** What the client needs to know before the first tap (GET /api/client-config, no login). */
+export interface ClientConfigView {
+  /** `local`: nickname login is offered (local mode, the WeChat stand-in); `wechat`: real WeChat. */
+  mode: 'local' | 'wechat';
+  /** Template ids for requestSubscribeMessage; null when not configured. */
+  subscribeTemplates: Record<TemplateKind, string | null>;
+}
+
+/** Body of POST /api/orders/:id/submit (optional): the answers to requestSubscribeMessage. */
+export const SubmitBody = z
+  .object({
+    subscriptions: z.record(z.enum(TEMPLATE_KINDS as [TemplateKind, ...TemplateKind[]]), z.enum(SUBSCRIBE_ANSWERS)).optional(),
+  })
+  .optional();
+export type SubmitBody = z.infer<typeof SubmitBody>;
+
+/** GET /api/wxacode?scene=… → the mini-program code image (PNG or JPEG). */
+export const WxacodeQuery = z.object({
+  scene: z.string({ required_error: '缺少二维码参数' }).regex(SCENE_PATTERN, '二维码参数不正确'),
+});
+
+/** POST /api/orders/:id/handoff → a ticket for 「在手机上继续」. */
+export interface HandoffView {
+  ticket: string;
+  /** The code's scene (`t=<ticket>`). */
+  scene: string;
+  /** GET this for the code image. */
+  codeUrl: string;
+  expiresAt: string;
+}
+
+export const RedeemHandoffBody = z.object({
+  ticket: z.string({ required_error: '二维码无效' }).regex(HANDOFF_TICKET_PATTERN, '二维码无效'),
+});
+export type RedeemHandoffBody = z.infer<typeof RedeemHandoffBody>;
+
+export interface RedeemHandoffView {
+  orderId: string;
+}
+
+export interface NotificationView {
+  id: string;
+  kind: NotificationKind;
+  orderId: string;
+  title: string;
+  body: string;
+  createdAt: string;
+  readAt: string | null;
+}
+
+export interface NotificationListView {
+  items: NotificationView[];
+  unread: number;
+}
+
+export const NotificationIdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{8,40}$/, '消息编号格式不正确') });

@@ -34,6 +34,8 @@ import { PhotoProcessingService, type PhotoProcessor } from './services/photo-pr
 import { EXPIRE_RECEIPTS_JOB, ReceiptService } from './services/receipt.service';
 import { ReviewService } from './services/review.service';
 import { StaffService } from './services/staff.service';
+import type { WeChatApi } from './wechat/wechat-api';
+import { WeChatClient } from './wechat/wechat-client';
 
 export interface AppDeps {
   config: AppConfig;
@@ -45,6 +47,8 @@ export interface AppDeps {
   jobs?: Partial<JobRunnerOptions>;
   /** How often the `expire-receipts` job is queued (default hourly; also once at start). */
   expireEveryMs?: number;
+  /** The WeChat API. Default: the HTTP client for `config.wechat` (real host or stand-in). */
+  wechat?: WeChatApi;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -60,6 +64,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const ownsProcessor = !deps.processor;
   const processor: PhotoProcessor = deps.processor ?? new PhotoPool(config.poolSize ? { size: config.poolSize } : {});
 
+  const wechat: WeChatApi = deps.wechat ?? new WeChatClient(config.wechat, { clock, log: app.log });
   const crypto = new CryptoRepository(config.encryptionKey);
   const users = new UserRepository(db);
   const orderRepo = new OrderRepository(db, crypto);

@@ -5,18 +5,43 @@
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 
+import type { TemplateKind } from '../../shared/wechat';
+
 export type AuthMode = 'local' | 'wechat';
+
+export interface WeChatConfig {
+  /** `wechat`: WECHAT_APPID and WECHAT_SECRET are set and the API at `apiBase` is used (the real
+   *  host unless WECHAT_API_BASE says otherwise). `standin`: neither is set; `npm start` runs the
+   *  local stand-in on `standinPort` and `apiBase` points at it. */
+  mode: 'wechat' | 'standin';
+  appid: string;
+  secret: string;
+  apiBase: string;
+  /** Subscribe-message template ids (WECHAT_TEMPLATE_RESULT, WECHAT_TEMPLATE_EXPIRY). */
+  templates: Record<TemplateKind, string | null>;
+  /** subscribeMessage.send `miniprogram_state`: which version a tap on the message opens. */
+  miniprogramState: 'developer' | 'trial' | 'formal';
+  /** getwxacodeunlimit `env_version`; `check_path` is on only for `release`. */
+  envVersion: 'release' | 'trial' | 'develop';
+  timeoutMs: number;
+  standinPort: number;
+  /** Where the stand-in's codes send a phone: the h5 app's address as seen from the network. */
+  publicUrl: string;
+}
 
 export interface AppConfig {
   port: number;
   host: string;
   dataDir: string;
+  /** `local` (nickname login, seeded staff) exactly when WeChat runs on the stand-in. */
   authMode: AuthMode;
+  wechat: WeChatConfig;
   /** AES-256 key for ID numbers, phones and photos at rest; also the root of the URL-signing key. */
   encryptionKey: Buffer;
-  /** Days a photo is kept after its receipt expires (used by the purge job, issue 5). */
+  /** Days a photo is kept after its receipt expires (used by the purge job). */
   photoRetentionDays: number;
   sessionDays: number;
   /** Engine workers; defaults to the number of cores. */
@@ -62,15 +87,58 @@ export function loadEncryptionKey(dataDir: string, envKey: string | undefined): 
   return key;
 }
 
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T, name: string): T {
+  if (!value) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw new Error(`${name} must be one of ${allowed.join(', ')}, got "${value}"`);
+  return value as T;
+}
+
+/** The first non-internal IPv4 address: what a phone on the same network would reach. */
+function lanAddress(): string | undefined {
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return undefined;
+}
+
+export const REAL_WECHAT_API = 'https://api.weixin.qq.com';
+
+export function loadWeChatConfig(env: NodeJS.ProcessEnv, port: number, host: string): WeChatConfig {
+  const appid = env.WECHAT_APPID?.trim() ?? '';
+  const secret = env.WECHAT_SECRET?.trim() ?? '';
+  if (Boolean(appid) !== Boolean(secret)) throw new Error('WECHAT_APPID and WECHAT_SECRET must be set together');
+  const standinPort = positiveInt(env.WECHAT_STANDIN_PORT, port + 1, 'WECHAT_STANDIN_PORT');
+  const real = Boolean(appid);
+  const template = (value: string | undefined, standin: string) => value?.trim() || (real ? null : standin);
+  const reachable = host === '0.0.0.0' || host === '::' ? (lanAddress() ?? '127.0.0.1') : host;
+  return {
+    mode: real ? 'wechat' : 'standin',
+    appid: real ? appid : 'wx0000000000standin',
+    secret: real ? secret : 'standin-secret',
+    apiBase: (real ? env.WECHAT_API_BASE?.trim() || REAL_WECHAT_API : `http://127.0.0.1:${standinPort}`).replace(/\/$/, ''),
+    templates: {
+      result: template(env.WECHAT_TEMPLATE_RESULT, 'standin-template-result'),
+      expiry: template(env.WECHAT_TEMPLATE_EXPIRY, 'standin-template-expiry'),
+    },
+    miniprogramState: oneOf(env.WECHAT_MINIPROGRAM_STATE, ['developer', 'trial', 'formal'] as const, 'formal', 'WECHAT_MINIPROGRAM_STATE'),
+    envVersion: oneOf(env.WECHAT_ENV_VERSION, ['release', 'trial', 'develop'] as const, 'release', 'WECHAT_ENV_VERSION'),
+    timeoutMs: positiveInt(env.WECHAT_TIMEOUT_MS, 5000, 'WECHAT_TIMEOUT_MS'),
+    standinPort,
+    publicUrl: (env.PUBLIC_URL?.trim() || `http://${reachable}:${port}`).replace(/\/$/, ''),
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const dataDir = path.resolve(env.DATA_DIR || './data');
-  const authMode = (env.AUTH_MODE || 'local') as AuthMode;
-  if (authMode !== 'local' && authMode !== 'wechat') throw new Error(`AUTH_MODE must be local or wechat, got "${authMode}"`);
+  const port = positiveInt(env.PORT, 3000, 'PORT');
+  const host = env.HOST || '127.0.0.1';
+  const wechat = loadWeChatConfig(env, port, host);
   return {
-    port: positiveInt(env.PORT, 3000, 'PORT'),
-    host: env.HOST || '127.0.0.1',
+    port,
+    host,
     dataDir,
-    authMode,
+    authMode: wechat.mode === 'standin' ? 'local' : 'wechat',
+    wechat,
     encryptionKey: loadEncryptionKey(dataDir, env.ENCRYPTION_KEY),
     photoRetentionDays: positiveInt(env.PHOTO_RETENTION_DAYS, 30, 'PHOTO_RETENTION_DAYS'),
     sessionDays: positiveInt(env.SESSION_DAYS, 30, 'SESSION_DAYS'),

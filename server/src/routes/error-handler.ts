@@ -32,6 +32,14 @@ export const HTTP_STATUS: Record<ApiErrorCode, number> = {
   RECEIPT_NOT_FOUND: 404,
   RECEIPT_USED: 409,
   RECEIPT_EXPIRED: 410,
+  WECHAT_CODE_INVALID: 401,
+  WECHAT_LOGIN_BLOCKED: 403,
+  WECHAT_UNAVAILABLE: 503,
+  INVALID_SCENE: 400,
+  HANDOFF_NOT_FOUND: 404,
+  HANDOFF_EXPIRED: 410,
+  HANDOFF_NOT_OWNER: 403,
+  NOTIFICATION_NOT_FOUND: 404,
 };
 
 /** zod's own messages (e.g. a number where a string belongs) are English: replace those. */

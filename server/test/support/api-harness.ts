@@ -14,7 +14,7 @@ import { idCheckChar } from '../../../shared/identity';
 import type { OrderStatus } from '../../../shared/order-machine';
 import type { PhotoReport } from '../../../shared/photo-report';
 import { buildApp, type AppDeps } from '../../src/app';
-import type { AppConfig } from '../../src/config';
+import { loadWeChatConfig, type AppConfig } from '../../src/config';
 import type { PhotoProcessor } from '../../src/services/photo-processing.service';
 
 export function tempDataDir(): { dir: string; remove: () => void } {
@@ -28,6 +28,8 @@ export function testConfig(dataDir: string, overrides: Partial<AppConfig> = {}):
     host: '127.0.0.1',
     dataDir,
     authMode: 'local',
+    // Stand-in mode pointing at a port nothing listens on; WeChat tests pass a running stand-in.
+    wechat: loadWeChatConfig({}, 0, '127.0.0.1'),
     encryptionKey: randomBytes(32),
     photoRetentionDays: 30,
     sessionDays: 30,
