@@ -26,6 +26,17 @@ export class UserRepository {
       .execute();
   }
 
+  /** The applicant with this openid, created on first sign-in (two sign-ins at once make one). */
+  async userForOpenid(openid: string, create: { id: string; nickname: string; createdAt: string }): Promise<SessionUser> {
+    await this.db
+      .insertInto('users')
+      .values({ id: create.id, nickname: create.nickname, openid, created_at: create.createdAt, role: 'applicant', username: null, password_hash: null })
+      .onConflict((oc) => oc.column('openid').doNothing())
+      .execute();
+    const row = await this.db.selectFrom('users').select(['id', 'nickname', 'role']).where('openid', '=', openid).executeTakeFirstOrThrow();
+    return { userId: row.id, nickname: row.nickname, role: row.role as UserRole };
+  }
+
   /** False when the username is taken. */
   async createStaff(user: { id: string; username: string; role: UserRole; passwordHash: string; createdAt: string }): Promise<boolean> {
     const result = await this.db

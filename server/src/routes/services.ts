@@ -1,7 +1,10 @@
 import type { AuthService } from '../services/auth.service';
+import type { HandoffService } from '../services/handoff.service';
+import type { NotificationService } from '../services/notification.service';
 import type { OrderService } from '../services/order.service';
 import type { ReceiptService } from '../services/receipt.service';
 import type { ReviewService } from '../services/review.service';
+import type { WeChatService } from '../services/wechat.service';
 
 /** What the routes may call. */
 export interface RouteServices {
@@ -9,6 +12,9 @@ export interface RouteServices {
   orders: OrderService;
   review: ReviewService;
   receipts: ReceiptService;
+  wechat: WeChatService;
+  notifications: NotificationService;
+  handoff: HandoffService;
 }
 
 declare module 'fastify' {

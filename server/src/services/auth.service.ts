@@ -1,13 +1,14 @@
 /**
- * Sessions: a random bearer token is handed out once; only its SHA-256 is stored. Local mode
- * (nickname login) is for development and the h5 demo; WeChat login (issue 4) will create users
- * with an openid and reuse the same sessions.
+ * Sessions: a random bearer token is handed out once; only its SHA-256 is stored. Applicants sign
+ * in with WeChat (wx.login code → jscode2session → openid); local mode adds nickname login for the
+ * h5 demo and development. Staff sign in with a password.
  */
 import type { MeView, StaffLoginView, StaffRole, UserRole } from '../../../shared/api';
 import type { AuthMode } from '../config';
 import type { Clock } from '../repositories/clock.repository';
 import type { CryptoRepository } from '../repositories/crypto.repository';
 import type { SessionUser, UserRepository } from '../repositories/user.repository';
+import type { WeChatApi } from '../wechat/wechat-api';
 
 /** Who is calling a staff endpoint: a signed-in staff member or the permit platform's key. */
 export interface StaffActor {
@@ -17,8 +18,20 @@ export interface StaffActor {
   role: UserRole | 'api_key';
 }
 
-const BEARER = /^Bearer ([A-Za-z0-9_-]{20,100})$/;
 import { AppError } from './errors';
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]{20,100})$/;
+
+/** What a failed jscode2session means for the person: a stale code, a blocked account, or wait. */
+const LOGIN_ERRCODES: Record<number, 'WECHAT_CODE_INVALID' | 'WECHAT_LOGIN_BLOCKED'> = {
+  40029: 'WECHAT_CODE_INVALID',
+  40163: 'WECHAT_CODE_INVALID',
+  40226: 'WECHAT_LOGIN_BLOCKED',
+};
+
+export interface AuthLogger {
+  warn(obj: object, msg: string): void;
+}
 
 export class AuthService {
   constructor(
@@ -28,6 +41,8 @@ export class AuthService {
       clock: Clock;
       authMode: AuthMode;
       sessionDays: number;
+      wechat: WeChatApi;
+      log: AuthLogger;
     },
   ) {}
 
@@ -38,6 +53,20 @@ export class AuthService {
     const userId = crypto.newId();
     await users.createUser({ id: userId, nickname, openid: null, createdAt: now.toISOString() });
     return { token: await this.openSession(userId, now) };
+  }
+
+  async wechatLogin(code: string): Promise<{ token: string }> {
+    const { users, crypto, clock, wechat, log } = this.deps;
+    const session = await wechat.code2Session(code);
+    if (!session.ok) {
+      const known = session.error.errcode !== undefined ? LOGIN_ERRCODES[session.error.errcode] : undefined;
+      log.warn({ failure: session.error.message }, 'WeChat sign-in failed');
+      throw new AppError(known ?? 'WECHAT_UNAVAILABLE');
+    }
+    const now = clock.now();
+    const user = await users.userForOpenid(session.value.openid, { id: crypto.newId(), nickname: '微信用户', createdAt: now.toISOString() });
+    if (user.role !== 'applicant') throw new AppError('FORBIDDEN');
+    return { token: await this.openSession(user.userId, now) };
   }
 
   async staffLogin(username: string, password: string): Promise<StaffLoginView> {

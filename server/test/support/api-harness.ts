@@ -14,7 +14,7 @@ import { idCheckChar } from '../../../shared/identity';
 import type { OrderStatus } from '../../../shared/order-machine';
 import type { PhotoReport } from '../../../shared/photo-report';
 import { buildApp, type AppDeps } from '../../src/app';
-import { loadWeChatConfig, type AppConfig } from '../../src/config';
+import { loadWeChatConfig, type AppConfig, type WeChatConfig } from '../../src/config';
 import type { PhotoProcessor } from '../../src/services/photo-processing.service';
 
 export function tempDataDir(): { dir: string; remove: () => void } {
@@ -212,4 +212,18 @@ export async function submittedOrder(app: FastifyInstance, token: string, cityCo
   const res = await app.inject({ method: 'POST', url: `/api/orders/${order.id}/submit`, headers: auth(token) });
   expect(res.statusCode, res.body).toBe(200);
   return res.json<OrderView>();
+}
+
+// ---- issue 5: WeChat ----
+
+/** The server's WeChat settings pointed at a running stand-in (started with the same appid/secret). */
+export function standinWeChat(standin: { url: string }, overrides: Partial<WeChatConfig> = {}): WeChatConfig {
+  return { ...loadWeChatConfig({}, 0, '127.0.0.1'), apiBase: standin.url, timeoutMs: 1000, ...overrides };
+}
+
+/** Signs in through POST /api/auth/wechat (the stand-in maps `alice.N` codes to one openid). */
+export async function wechatLogin(app: FastifyInstance, code: string): Promise<string> {
+  const res = await app.inject({ method: 'POST', url: '/api/auth/wechat', payload: { code } });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json<{ token: string }>().token;
 }
