@@ -246,12 +246,13 @@ export interface ClientConfigView {
   subscribeTemplates: Record<TemplateKind, string | null>;
 }
 
-/** Body of POST /api/orders/:id/submit (optional): the answers to requestSubscribeMessage. */
+/** Body of POST /api/orders/:id/submit (optional; fastify hands a missing body over as null):
+ * the answers to requestSubscribeMessage. */
 export const SubmitBody = z
   .object({
     subscriptions: z.record(z.enum(TEMPLATE_KINDS as [TemplateKind, ...TemplateKind[]]), z.enum(SUBSCRIBE_ANSWERS)).optional(),
   })
-  .optional();
+  .nullish();
 export type SubmitBody = z.infer<typeof SubmitBody>;
 
 /** GET /api/wxacode?scene=… → the mini-program code image (PNG or JPEG). */

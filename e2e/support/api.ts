@@ -8,7 +8,7 @@ import path from 'node:path';
 export class Api {
   constructor(
     private readonly baseUrl: string,
-    private token: string | null = null,
+    readonly token: string | null = null,
   ) {}
 
   async call<T = any>(method: string, url: string, body?: unknown, expectStatus?: number): Promise<T> {

@@ -11,6 +11,8 @@ import { H5_DIST, ROOT } from './paths';
 
 export interface RunningServer {
   baseUrl: string;
+  /** The WeChat stand-in the server started (local mode): /__standin/messages etc. */
+  standinUrl: string;
   dataDir: string;
   /** Everything the server printed so far (for failure messages). */
   output(): string;
@@ -31,6 +33,7 @@ export async function freePort(): Promise<number> {
 
 export async function startServer(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
   const port = await freePort();
+  const standinPort = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'e2e-data-'));
   const baseUrl = `http://127.0.0.1:${port}`;
   let log = '';
@@ -46,6 +49,9 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
       DATA_DIR: dataDir,
       MALLOC_ARENA_MAX: '2',
       H5_DIR: H5_DIST,
+      WECHAT_STANDIN_PORT: String(standinPort),
+      // Where the stand-in's codes send a phone: this server's h5 app.
+      PUBLIC_URL: baseUrl,
       // Request lines would drown the warnings and errors quoted when a step fails.
       LOG_LEVEL: 'warn',
       ...extraEnv,
@@ -99,5 +105,5 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
     await new Promise((r) => setTimeout(r, 250));
   }
 
-  return { baseUrl, dataDir, output: () => log, stop };
+  return { baseUrl, standinUrl: `http://127.0.0.1:${standinPort}`, dataDir, output: () => log, stop };
 }

@@ -16,24 +16,33 @@ import { registerProcessPhoto } from './jobs/process-photo.job';
 import { PhotoPool } from './photo/pool';
 import { systemClock, type Clock } from './repositories/clock.repository';
 import { CryptoRepository } from './repositories/crypto.repository';
+import { HandoffRepository } from './repositories/handoff.repository';
 import { JobRepository } from './repositories/job.repository';
 import { LocalStaffFile } from './repositories/local-staff.repository';
 import { renderReceipt } from './repositories/media.repository';
+import { NotificationRepository } from './repositories/notification.repository';
 import { OrderRepository } from './repositories/order.repository';
 import { PhotoStoreRepository } from './repositories/photo-store.repository';
 import { UserRepository } from './repositories/user.repository';
+import { DISPATCH_DEFAULTS, NotificationDispatcher, type DispatcherOptions } from './notifications/notification-dispatcher';
 import { errorHandler, notFoundHandler } from './routes/error-handler';
+import { handoffRoutes } from './routes/handoff.routes';
+import { notificationRoutes } from './routes/notification.routes';
 import { orderRoutes, photoFileRoutes } from './routes/order.routes';
 import { publicRoutes } from './routes/public.routes';
 import { authRoutes, receiptRoutes, reviewRoutes } from './routes/staff.routes';
 import type { RouteServices } from './routes/services';
 import { registerH5 } from './routes/static.routes';
+import { wechatRoutes } from './routes/wechat.routes';
 import { AuthService } from './services/auth.service';
+import { HandoffService } from './services/handoff.service';
+import { NotificationService } from './services/notification.service';
 import { OrderService } from './services/order.service';
 import { PhotoProcessingService, type PhotoProcessor } from './services/photo-processing.service';
 import { EXPIRE_RECEIPTS_JOB, ReceiptService } from './services/receipt.service';
 import { ReviewService } from './services/review.service';
 import { StaffService } from './services/staff.service';
+import { WeChatService } from './services/wechat.service';
 import type { WeChatApi } from './wechat/wechat-api';
 import { WeChatClient } from './wechat/wechat-client';
 
@@ -45,10 +54,13 @@ export interface AppDeps {
   clock?: Clock;
   logger?: FastifyServerOptions['logger'];
   jobs?: Partial<JobRunnerOptions>;
-  /** How often the `expire-receipts` job is queued (default hourly; also once at start). */
+  /** How often the receipt sweep runs: queues `expire-receipts` when due and writes expiry
+   * reminders (default hourly; also once at start). */
   expireEveryMs?: number;
   /** The WeChat API. Default: the HTTP client for `config.wechat` (real host or stand-in). */
   wechat?: WeChatApi;
+  /** The notification dispatcher's retry schedule (default DISPATCH_DEFAULTS; polls every jobPollMs). */
+  notifications?: Partial<Omit<DispatcherOptions, 'pollMs' | 'leaseMs'>>;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -70,6 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const orderRepo = new OrderRepository(db, crypto);
   const jobRepo = new JobRepository(db);
   const photos = new PhotoStoreRepository(path.join(config.dataDir, 'photos'), crypto);
+  const notificationRepo = new NotificationRepository(db);
 
   const registry = new JobRegistry();
   const runner = new JobRunner(
@@ -77,10 +90,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     { concurrency: processor.size, pollMs: config.jobPollMs, maxAttempts: 3, retryBaseMs: 2000, ...deps.jobs },
   );
 
-  const auth = new AuthService({ users, crypto, clock, authMode: config.authMode, sessionDays: config.sessionDays });
+  const auth = new AuthService({ users, crypto, clock, authMode: config.authMode, sessionDays: config.sessionDays, wechat, log: app.log });
   const orders = new OrderService({ orders: orderRepo, photos, crypto, clock, onJobQueued: () => runner.wake() });
   registerProcessPhoto(registry, new PhotoProcessingService({ orders, photos, processor }));
-  const review = new ReviewService({ orders: orderRepo, users, orderViews: orders, crypto, clock });
+  const dispatcher = new NotificationDispatcher(
+    { notifications: notificationRepo, wechat, templates: config.wechat.templates, clock, log: app.log },
+    // The lease outlasts the slowest send: token, send, new token, send again, each up to timeoutMs.
+    { pollMs: config.jobPollMs, leaseMs: Math.max(60_000, 5 * config.wechat.timeoutMs), ...DISPATCH_DEFAULTS, ...deps.notifications },
+  );
+  const notifications = new NotificationService({ notifications: notificationRepo, crypto, clock, onNotification: () => dispatcher.wake() });
+  const handoff = new HandoffService({ tickets: new HandoffRepository(db), orders: orderRepo, crypto, clock });
+  const review = new ReviewService({ orders: orderRepo, users, orderViews: orders, crypto, clock, onNotification: () => dispatcher.wake() });
   const receipts = new ReceiptService({ orders: orderRepo, photos, orderViews: orders, clock, render: renderReceipt });
   registerExpireReceipts(registry, receipts);
 
@@ -89,25 +109,32 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     for (const s of seeded) app.log.info({ username: s.username, role: s.role }, `local staff account: ${s.username} / ${s.password}`);
   }
 
-  // Queued only when some receipt has run out, so the job table does not fill with empty sweeps.
+  // The periodic sweep: expire-receipts is queued only when some receipt has run out, so the job
+  // table does not fill with empty sweeps; expiry reminders are written directly (idempotent).
   const queueExpiry = () =>
-    receipts
-      .hasDue()
-      .then(async (due) => {
-        if (!due) return;
-        await jobRepo.enqueue({ name: EXPIRE_RECEIPTS_JOB, payload: {}, subject: EXPIRE_RECEIPTS_JOB }, clock.now());
-        runner.wake();
-      })
-      .catch((err: unknown) => app.log.error({ err }, 'could not queue expire-receipts'));
+    Promise.all([
+      receipts
+        .hasDue()
+        .then(async (due) => {
+          if (!due) return;
+          await jobRepo.enqueue({ name: EXPIRE_RECEIPTS_JOB, payload: {}, subject: EXPIRE_RECEIPTS_JOB }, clock.now());
+          runner.wake();
+        })
+        .catch((err: unknown) => app.log.error({ err }, 'could not queue expire-receipts')),
+      notifications.remindExpiring().catch((err: unknown) => app.log.error({ err }, 'could not write expiry reminders')),
+    ]);
   let expiryTimer: NodeJS.Timeout | null = null;
   app.addHook('onReady', async () => {
     await runner.start();
+    await dispatcher.start();
     await queueExpiry();
     expiryTimer = setInterval(queueExpiry, deps.expireEveryMs ?? 3_600_000);
     expiryTimer.unref();
   });
   app.addHook('onClose', async () => {
     if (expiryTimer) clearInterval(expiryTimer);
+    // Waits for a send in flight, so its outcome is recorded before the database closes.
+    await dispatcher.stop();
     await runner.stop();
     // Closing the pool fails the jobs in flight; the runner leaves them `running` for the next start.
     if (ownsProcessor) await processor.close();
@@ -115,14 +142,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await db.destroy();
   });
 
-  const services: RouteServices = { auth, orders, review, receipts };
+  const services: RouteServices = { auth, orders, review, receipts, wechat: new WeChatService({ config, wechat, log: app.log }), notifications, handoff };
   await app.register(fastifyMultipart, { limits: { fileSize: PHOTO_MAX_BYTES, files: 1, fields: 10, parts: 12 } });
   await app.register(publicRoutes, { services });
+  await app.register(wechatRoutes, { services });
   await app.register(authRoutes, { services });
   await app.register(reviewRoutes, { services });
   await app.register(receiptRoutes, { services });
   await app.register(orderRoutes, { services });
   await app.register(photoFileRoutes, { services });
+  await app.register(notificationRoutes, { services });
+  await app.register(handoffRoutes, { services });
   await registerH5(app, config.h5Dir);
   return app;
 }

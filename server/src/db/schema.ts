@@ -113,7 +113,48 @@ export interface AuditLogTable {
   at: string;
 }
 
+/** Where a notification stands with WeChat (the in-app copy is the row itself). */
+export type WeChatDeliveryState = 'pending' | 'sending' | 'sent' | 'no_quota' | 'refused' | 'skipped' | 'failed';
+
+export interface NotificationsTable {
+  id: string;
+  user_id: string;
+  order_id: string;
+  kind: string;
+  payload_json: string;
+  created_at: string;
+  read_at: string | null;
+  /** Writes the same notification once (e.g. `receipt_expiring:<image number>`). */
+  dedupe_key: string | null;
+  wechat_state: WeChatDeliveryState;
+  /** Send attempts made so far. */
+  wechat_attempts: number;
+  /** When a pending row is due (ms). */
+  wechat_next_at: number;
+  wechat_error: string | null;
+  wechat_sent_at: string | null;
+}
+
+export interface SubscriptionAnswersTable {
+  order_id: string;
+  template_kind: string;
+  answer: string;
+  answered_at: string;
+}
+
+export interface HandoffTicketsTable {
+  /** SHA-256 (hex) of the ticket; the ticket itself is only in the code. */
+  ticket_hash: string;
+  order_id: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface DB {
+  notifications: NotificationsTable;
+  subscription_answers: SubscriptionAnswersTable;
+  handoff_tickets: HandoffTicketsTable;
   api_keys: ApiKeysTable;
   receipts: ReceiptsTable;
   review_decisions: ReviewDecisionsTable;

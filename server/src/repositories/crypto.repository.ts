@@ -102,6 +102,15 @@ export class CryptoRepository {
     return out;
   }
 
+  /** `length` random characters of 0-9A-Za-z, uniform (rejection sampling), e.g. a handoff ticket. */
+  randomBase62(length: number): string {
+    const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+    let out = '';
+    // 248 = 4 × 62: bytes at or above it would favour the first characters.
+    while (out.length < length) for (const b of randomBytes(length * 2)) if (b < 248 && out.length < length) out += alphabet[b % 62];
+    return out;
+  }
+
   /** An API key for the permit platform: `zk_` + 32 random bytes. */
   newApiKey(): string {
     return `zk_${randomBytes(32).toString('base64url')}`;

@@ -6,10 +6,12 @@
 import type { CertCode } from '../../../shared/certificates';
 import { transition, type Actor, type OrderEvent, type OrderStatus } from '../../../shared/order-machine';
 import type { PhotoReport } from '../../../shared/photo-report';
+import type { NotificationPayload } from '../../../shared/wechat';
 import type { AppDb } from '../db/database';
 import type { DB } from '../db/schema';
 import type { CryptoRepository } from './crypto.repository';
 import { insertJob, type NewJob } from './job.repository';
+import { insertNotification, upsertSubscriptionAnswers, type SubscriptionAnswers } from './notification.repository';
 
 export interface ApplicantRecord {
   name: string;
@@ -54,7 +56,7 @@ export interface DecisionRecord {
 }
 
 export interface AuditEntry {
-  actorType: 'staff' | 'api_key' | 'system';
+  actorType: 'staff' | 'api_key' | 'system' | 'applicant';
   actorId: string | null;
   actorName: string | null;
   action: string;
@@ -102,6 +104,10 @@ export interface TransitionWrite {
   receiptUsedAt?: string;
   decision?: Omit<DecisionRecord, 'decidedAt'>;
   audit?: AuditEntry;
+  /** A notification to the order's owner (in-app, and WeChat through the outbox). */
+  notification?: NotificationPayload;
+  /** The answers to requestSubscribeMessage given with the change (submit). */
+  subscriptions?: SubscriptionAnswers;
 }
 
 type OrderRow = DB['orders'];
@@ -197,7 +203,6 @@ export class OrderRepository {
     }));
   }
 
-  /** Moves the order from `from` to `to`; false when its status (or claim) had already changed. */
   /** Moves the order if it is still in `t.from`; false when it was not. Throws TransitionError
    * when the machine does not allow the event at all. */
   async applyTransition(t: TransitionWrite): Promise<boolean> {
@@ -252,6 +257,11 @@ export class OrderRepository {
             .execute();
         }
         if (t.audit) await trx.insertInto('audit_log').values(auditRow(t.audit, iso)).execute();
+        if (t.subscriptions) await upsertSubscriptionAnswers(trx, t.orderId, t.subscriptions, t.at);
+        if (t.notification) {
+          const owner = await trx.selectFrom('orders').select('user_id').where('id', '=', t.orderId).executeTakeFirstOrThrow();
+          await insertNotification(trx, { id: this.crypto.newId(), userId: owner.user_id, payload: t.notification, at: t.at });
+        }
         return true;
       });
     } catch (err) {

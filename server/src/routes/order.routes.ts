@@ -1,7 +1,7 @@
 /** The applicant's orders. Thin: validate with the shared schemas, call one service method. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ApplicantBody, CreateOrderBody, OrderIdParams } from '../../../shared/api';
+import { ApplicantBody, CreateOrderBody, OrderIdParams, SubmitBody } from '../../../shared/api';
 import { ORDER_STATUSES, type OrderStatus } from '../../../shared/order-machine';
 import { AppError } from '../services/errors';
 import type { RouteServices } from './services';
@@ -66,8 +66,8 @@ export const orderRoutes: FastifyPluginAsyncZod<{ services: RouteServices }> = a
     services.orders.setApplicant(request.userId, request.params.id, request.body),
   );
 
-  app.post('/api/orders/:id/submit', { schema: { params: OrderIdParams } }, async (request) =>
-    services.orders.submit(request.userId, request.params.id),
+  app.post('/api/orders/:id/submit', { schema: { params: OrderIdParams, body: SubmitBody } }, async (request) =>
+    services.orders.submit(request.userId, request.params.id, request.body),
   );
 };
 

@@ -3,7 +3,7 @@
  * result of photo processing. Every status change goes through `transition()` and one repository
  * call that moves the order and writes its history together.
  */
-import { rejectReasonLabel, type HistoryEntry, type OrderView, type RejectReason } from '../../../shared/api';
+import { rejectReasonLabel, type HistoryEntry, type OrderView, type RejectReason, type SubmitBody } from '../../../shared/api';
 import type { CertCode } from '../../../shared/certificates';
 import { getCity } from '../../../shared/cities';
 import { maskIdNumber, maskPhone } from '../../../shared/identity';
@@ -113,12 +113,13 @@ export class OrderService {
     return this.view(await this.mustFind(orderId));
   }
 
-  async submit(userId: string, orderId: string): Promise<OrderView> {
+  /** Submits for review, recording the answers to requestSubscribeMessage given with the tap. */
+  async submit(userId: string, orderId: string, body?: SubmitBody): Promise<OrderView> {
     const order = await this.owned(userId, orderId);
     transition(order.status, 'submit', 'applicant');
     if (!order.applicant) throw new AppError('APPLICANT_MISSING');
     const set = { submittedAt: this.deps.clock.now().toISOString(), claimedBy: null, claimExpiresAt: null };
-    if (!(await this.move(order, 'submit', 'applicant', { set }))) throw new AppError('WRONG_STATUS');
+    if (!(await this.move(order, 'submit', 'applicant', { set, subscriptions: body?.subscriptions }))) throw new AppError('WRONG_STATUS');
     return this.view(await this.mustFind(orderId));
   }
 
@@ -189,7 +190,7 @@ export class OrderService {
     order: OrderRecord,
     event: OrderEvent,
     actor: Actor,
-    extra: Pick<TransitionWrite, 'set' | 'job' | 'note'> = {},
+    extra: Pick<TransitionWrite, 'set' | 'job' | 'note' | 'subscriptions'> = {},
   ): Promise<boolean> {
     return this.deps.orders.applyTransition({ orderId: order.id, from: order.status, event, actor, at: this.deps.clock.now(), ...extra });
   }

@@ -19,7 +19,15 @@ const NUMBER_ATTEMPTS = 8;
 
 export class ReviewService {
   constructor(
-    private readonly deps: { orders: OrderRepository; users: UserRepository; orderViews: OrderService; crypto: CryptoRepository; clock: Clock },
+    private readonly deps: {
+      orders: OrderRepository;
+      users: UserRepository;
+      orderViews: OrderService;
+      crypto: CryptoRepository;
+      clock: Clock;
+      /** Wakes the notification dispatcher after a decision (and its notification) committed. */
+      onNotification?: () => void;
+    },
   ) {}
 
   async queue(): Promise<ReviewQueueItem[]> {
@@ -102,6 +110,14 @@ export class ReviewService {
           receipt: { number, group, cityCode: city.code, issuedAt: now.toISOString(), expiresAt: expiresAt.toISOString() },
           decision: { decision: 'approved', reviewerId: reviewer.userId, reasons: [], note: null },
           audit: { ...this.actor(reviewer), action: 'review.approve', orderId, receiptNumber: number },
+          notification: {
+            kind: 'review_approved',
+            ...subject(order),
+            applicantName: order.applicant?.name ?? '',
+            imageNumber: number,
+            expiresAt: expiresAt.toISOString(),
+            decidedAt: now.toISOString(),
+          },
         });
         if (!ok) throw new AppError('NOT_CLAIMED');
         break;
@@ -111,28 +127,39 @@ export class ReviewService {
         throw err;
       }
     }
+    this.deps.onNotification?.();
     return this.reviewView(reviewer, await this.find(orderId));
   }
 
   async reject(reviewer: SessionUser, orderId: string, body: { reasons: RejectReason[]; note?: string | undefined }): Promise<ReviewOrderView> {
     const { orders, clock } = this.deps;
-    await this.mustHoldClaim(reviewer, orderId);
+    const order = await this.mustHoldClaim(reviewer, orderId);
     const reasons = [...new Set(body.reasons)];
     const note = body.note?.trim() || null;
     const labels = reasons.map(rejectReasonLabel).join('、');
+    const now = clock.now();
     const ok = await orders.applyTransition({
       orderId,
       from: 'in_review',
       event: 'reject',
       actor: 'reviewer',
-      at: clock.now(),
+      at: now,
       expectClaimedBy: reviewer.userId,
       note: note ? `${labels}:${note}` : labels,
       set: { claimedBy: null, claimExpiresAt: null },
       decision: { decision: 'rejected', reviewerId: reviewer.userId, reasons, note },
       audit: { ...this.actor(reviewer), action: 'review.reject', orderId, details: { reasons, note } },
+      notification: {
+        kind: 'review_rejected',
+        ...subject(order),
+        applicantName: order.applicant?.name ?? '',
+        reasons: reasons.map(rejectReasonLabel),
+        note,
+        decidedAt: now.toISOString(),
+      },
     });
     if (!ok) throw new AppError('NOT_CLAIMED');
+    this.deps.onNotification?.();
     return this.reviewView(reviewer, await this.find(orderId));
   }
 
@@ -171,4 +198,9 @@ export class ReviewService {
   private actor(user: SessionUser): Pick<AuditEntry, 'actorType' | 'actorId' | 'actorName'> {
     return { actorType: 'staff', actorId: user.userId, actorName: user.nickname };
   }
+}
+
+/** What every notification about an order carries. */
+function subject(order: OrderRecord): { orderId: string; certType: OrderRecord['certType']; cityCode: string } {
+  return { orderId: order.id, certType: order.certType, cityCode: order.cityCode };
 }

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
-import type { OrderView } from '../../../shared/api';
+import type { ApplicantBody, OrderView, RejectReason, SubmitBody } from '../../../shared/api';
 import type { CertCode } from '../../../shared/certificates';
 import { idCheckChar } from '../../../shared/identity';
 import type { OrderStatus } from '../../../shared/order-machine';
@@ -201,17 +201,32 @@ export function acceptingProcessor() {
 
 export const TEST_APPLICANT = { name: '张三丰', idNumber: `44030519900307123${idCheckChar('44030519900307123')}`, phone: '13912345678', consent: true as const };
 
-/** An order in `submitted` (needs a processor that accepts the photo). */
-export async function submittedOrder(app: FastifyInstance, token: string, cityCode = '4403', certType: CertCode = 'resident_id', photo = 'deepface-img3.jpg'): Promise<OrderView> {
+/** An order in `ready` with its applicant filled in (needs a processor that accepts the photo). */
+export async function readyOrder(
+  app: FastifyInstance,
+  token: string,
+  { cityCode = '4403', certType = 'resident_id' as CertCode, photo = 'deepface-img3.jpg', applicant = TEST_APPLICANT as ApplicantBody } = {},
+): Promise<OrderView> {
   const order = await createOrder(app, token, certType, cityCode);
   expect((await uploadPhoto(app, token, order.id, fixture(photo))).statusCode).toBe(202);
   const ready = await waitUntilProcessed(app, token, order.id);
   expect(ready.status).toBe('ready');
-  const applicant = await app.inject({ method: 'PUT', url: `/api/orders/${order.id}/applicant`, headers: auth(token), payload: TEST_APPLICANT });
-  expect(applicant.statusCode, applicant.body).toBe(200);
-  const res = await app.inject({ method: 'POST', url: `/api/orders/${order.id}/submit`, headers: auth(token) });
+  const res = await app.inject({ method: 'PUT', url: `/api/orders/${order.id}/applicant`, headers: auth(token), payload: applicant });
   expect(res.statusCode, res.body).toBe(200);
   return res.json<OrderView>();
+}
+
+/** POST /api/orders/:id/submit, with the answers to requestSubscribeMessage when given. */
+export async function submit(app: FastifyInstance, token: string, orderId: string, body?: SubmitBody): Promise<OrderView> {
+  const res = await app.inject({ method: 'POST', url: `/api/orders/${orderId}/submit`, headers: auth(token), ...(body ? { payload: body } : {}) });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json<OrderView>();
+}
+
+/** An order in `submitted` (needs a processor that accepts the photo). */
+export async function submittedOrder(app: FastifyInstance, token: string, cityCode = '4403', certType: CertCode = 'resident_id', photo = 'deepface-img3.jpg'): Promise<OrderView> {
+  const order = await readyOrder(app, token, { cityCode, certType, photo });
+  return submit(app, token, order.id);
 }
 
 // ---- issue 5: WeChat ----
@@ -226,4 +241,46 @@ export async function wechatLogin(app: FastifyInstance, code: string): Promise<s
   const res = await app.inject({ method: 'POST', url: '/api/auth/wechat', payload: { code } });
   expect(res.statusCode, res.body).toBe(200);
   return res.json<{ token: string }>().token;
+}
+
+// ---- issue 5: notifications ----
+
+/** A reviewer claims the order and approves it, or rejects it with reasons and a note. */
+export async function decide(
+  app: FastifyInstance,
+  reviewerToken: string,
+  orderId: string,
+  decision: 'approve' | { reasons: RejectReason[]; note?: string },
+): Promise<void> {
+  const claim = await app.inject({ method: 'POST', url: `/api/review/${orderId}/claim`, headers: auth(reviewerToken) });
+  expect(claim.statusCode, claim.body).toBe(200);
+  const res =
+    decision === 'approve'
+      ? await app.inject({ method: 'POST', url: `/api/review/${orderId}/approve`, headers: auth(reviewerToken) })
+      : await app.inject({ method: 'POST', url: `/api/review/${orderId}/reject`, headers: auth(reviewerToken), payload: decision });
+  expect(res.statusCode, res.body).toBe(200);
+}
+
+/** The seeded local reviewer (local mode), signed in. */
+export function localReviewer(app: FastifyInstance, dataDir: string): Promise<string> {
+  return staffLogin(app, 'reviewer', localStaffPassword(dataDir, 'reviewer'));
+}
+
+/** A second connection to an app's database, to look at (or, for a crash, tamper with) the outbox. */
+export async function openOutbox(config: AppConfig) {
+  const { openDatabase } = await import('../../src/db/database');
+  const { NotificationRepository } = await import('../../src/repositories/notification.repository');
+  const db = await openDatabase(config.dataDir);
+  return { db, notifications: new NotificationRepository(db), close: () => db.destroy() };
+}
+
+/** Polls until `check` answers something truthy; fails with `what` after `timeoutMs`. */
+export async function eventually<T>(what: string, check: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`still waiting after ${timeoutMs} ms for: ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }

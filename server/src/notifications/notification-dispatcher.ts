@@ -1,0 +1,167 @@
+/**
+ * Sends the notification outbox to WeChat (subscribeMessage.send). Woken when a notification is
+ * committed, and polling for retries that fall due. One row at a time is claimed atomically
+ * (pending → sending, for a lease), so a row is sent once even with two loops on the same
+ * database.
+ *
+ *   no openid (h5/local user)           → skipped   (they have the in-app list)
+ *   template id not configured          → skipped
+ *   answered reject / ban / filter      → refused   (no call)
+ *   ok                                  → sent
+ *   errcode 43101 (no quota)            → no_quota  (never retried)
+ *   retryable (5xx, timeout, busy, …)   → pending again after base·2^(n−1) (capped), then failed
+ *   anything else                       → failed
+ *
+ * A stop waits for the send in flight and records its outcome. A row a crash left `sending` is
+ * due again once its lease runs out (at the next start, or by the next poll), so a send cut off
+ * mid-way may reach the person twice, never zero times. The lease (not "every `sending` row at
+ * start") is what keeps a second process from resending a row the first is still sending.
+ */
+import { orderDetailPage, templateData, templateKindOf, type TemplateKind } from '../../../shared/wechat';
+import type { Clock } from '../repositories/clock.repository';
+import type { DeliveryOutcome, DeliveryRecord, NotificationRepository } from '../repositories/notification.repository';
+import { ERRCODE_NO_QUOTA, type WeChatApi, type WeChatResult } from '../wechat/wechat-api';
+
+export interface DispatcherOptions {
+  pollMs: number;
+  /** How long a claim lasts: longer than the longest send can take (token + send + retry). */
+  leaseMs: number;
+  /** Delay before the first retry; doubles with each further attempt up to retryMaxMs. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** Send attempts before a retryable failure is given up as `failed`. */
+  maxAttempts: number;
+}
+
+/** 5 s, 10 s, 20 s … 320 s: eight attempts over about ten minutes. */
+export const DISPATCH_DEFAULTS: Omit<DispatcherOptions, 'pollMs' | 'leaseMs'> = { retryBaseMs: 5_000, retryMaxMs: 600_000, maxAttempts: 8 };
+
+export interface DispatcherLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+const BATCH = 50;
+const REFUSING_ANSWERS = new Set(['reject', 'ban', 'filter']);
+
+/** Enough of an openid to tell people apart in a log, not enough to address them. */
+function maskOpenid(openid: string): string {
+  return `${openid.slice(0, 4)}…`;
+}
+
+export class NotificationDispatcher {
+  private stopped = true;
+  private timer: NodeJS.Timeout | null = null;
+  private pumping: Promise<void> | null = null;
+  private again = false;
+
+  constructor(
+    private readonly deps: {
+      notifications: NotificationRepository;
+      wechat: WeChatApi;
+      templates: Record<TemplateKind, string | null>;
+      clock: Clock;
+      log: DispatcherLogger;
+    },
+    private readonly options: DispatcherOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    const requeued = await this.deps.notifications.requeueStale(this.deps.clock.now().getTime());
+    if (requeued > 0) this.deps.log.info({ requeued }, 'notifications interrupted by a crash were queued again');
+    this.stopped = false;
+    this.timer = setInterval(() => this.wake(), this.options.pollMs);
+    this.timer.unref();
+    this.wake();
+  }
+
+  /** Look for due notifications now (called after one was committed). */
+  wake(): void {
+    if (this.stopped) return;
+    this.pump().catch((err: unknown) => this.deps.log.error({ err }, 'notification dispatcher failed'));
+  }
+
+  /** Stops claiming and waits for the send in flight (its outcome is recorded). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    while (this.pumping) await this.pumping.catch(() => undefined);
+  }
+
+  /** The delay after the n-th failed attempt (n ≥ 1). */
+  retryDelay(attempt: number): number {
+    return Math.min(this.options.retryMaxMs, this.options.retryBaseMs * 2 ** (attempt - 1));
+  }
+
+  private pump(): Promise<void> {
+    if (this.pumping) {
+      this.again = true;
+      return this.pumping;
+    }
+    this.pumping = this.sendDue().finally(() => {
+      this.pumping = null;
+    });
+    return this.pumping;
+  }
+
+  private async sendDue(): Promise<void> {
+    const { notifications, clock } = this.deps;
+    do {
+      this.again = false;
+      while (!this.stopped) {
+        const ids = await notifications.dueIds(clock.now().getTime(), BATCH);
+        let claimed = 0;
+        for (const id of ids) {
+          if (this.stopped) break;
+          const row = await notifications.claim(id, clock.now().getTime(), this.options.leaseMs);
+          if (!row) continue; // another loop took it
+          claimed++;
+          await notifications.finish(row.id, await this.deliver(row));
+        }
+        if (claimed === 0) break;
+      }
+    } while (this.again && !this.stopped);
+  }
+
+  private async deliver(row: DeliveryRecord): Promise<DeliveryOutcome> {
+    const { wechat, templates, clock, log } = this.deps;
+    const attempts = row.wechatAttempts;
+    const templateKind = templateKindOf(row.kind);
+    const templateId = templates[templateKind];
+    if (!row.openid) return { state: 'skipped', attempts, error: 'no openid (not a WeChat user)' };
+    if (!templateId) return { state: 'skipped', attempts, error: `no template configured for "${templateKind}"` };
+    if (row.answer && REFUSING_ANSWERS.has(row.answer)) return { state: 'refused', attempts, error: `subscription answer: ${row.answer}` };
+
+    const context = { notification: row.id, kind: row.kind, touser: maskOpenid(row.openid), attempt: attempts + 1 };
+    let data;
+    try {
+      data = templateData(row.payload, clock.now());
+    } catch (err) {
+      log.error({ ...context, err }, 'notification payload does not fit its template');
+      return { state: 'failed', attempts, error: `template data: ${(err as Error).message}` };
+    }
+
+    let result: WeChatResult<void>;
+    try {
+      result = await wechat.sendSubscribeMessage({ touser: row.openid, templateId, page: orderDetailPage(row.orderId), data });
+    } catch (err) {
+      result = { ok: false, error: { kind: 'network', retryable: true, message: `send threw: ${(err as Error).message}` } };
+    }
+    const n = attempts + 1;
+    if (result.ok) return { state: 'sent', attempts: n, sentAt: clock.now().toISOString() };
+    const { error } = result;
+    if (error.errcode === ERRCODE_NO_QUOTA) {
+      log.info({ ...context, errcode: error.errcode }, 'no subscription quota: notification stays in-app only');
+      return { state: 'no_quota', attempts: n, error: error.message };
+    }
+    if (error.retryable && n < this.options.maxAttempts) {
+      const delay = this.retryDelay(n);
+      log.warn({ ...context, failure: error.message, retryInMs: delay }, 'notification send failed, will retry');
+      return { state: 'pending', attempts: n, nextAt: clock.now().getTime() + delay, error: error.message };
+    }
+    log.error({ ...context, failure: error.message }, 'notification send failed, giving up');
+    return { state: 'failed', attempts: n, error: error.message };
+  }
+}

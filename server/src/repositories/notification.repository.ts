@@ -1,0 +1,304 @@
+/**
+ * Notifications: one row is both the in-app message (read_at) and the WeChat outbox entry
+ * (wechat_*), written in the transaction of the change it reports. Also the person's answers to
+ * requestSubscribeMessage, per order and template kind (the latest answer wins).
+ */
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { CertCode } from '../../../shared/certificates';
+import { templateKindOf, type NotificationKind, type NotificationPayload, type SubscribeAnswer, type TemplateKind } from '../../../shared/wechat';
+import type { AppDb } from '../db/database';
+import type { DB, NotificationsTable, WeChatDeliveryState } from '../db/schema';
+
+export interface NewNotification {
+  id: string;
+  userId: string;
+  payload: NotificationPayload;
+  at: Date;
+  /** A second notification with the same key is not written. */
+  dedupeKey?: string | null;
+}
+
+export interface NotificationRecord {
+  id: string;
+  userId: string;
+  orderId: string;
+  kind: NotificationKind;
+  payload: NotificationPayload;
+  createdAt: string;
+  readAt: string | null;
+  wechatState: WeChatDeliveryState;
+  wechatAttempts: number;
+  wechatNextAt: number;
+  wechatError: string | null;
+  wechatSentAt: string | null;
+}
+
+/** A claimed outbox row with what sending needs: the person's openid and their answer. */
+export interface DeliveryRecord extends NotificationRecord {
+  openid: string | null;
+  answer: SubscribeAnswer | null;
+}
+
+/** How one send attempt ended. */
+export type DeliveryOutcome =
+  | { state: 'sent'; attempts: number; sentAt: string }
+  | { state: 'pending'; attempts: number; nextAt: number; error: string }
+  | { state: 'no_quota' | 'refused' | 'skipped' | 'failed'; attempts: number; error: string | null };
+
+/** An approved, unused receipt that will run out soon and has no reminder yet. */
+export interface ExpiringReceipt {
+  orderId: string;
+  userId: string;
+  certType: CertCode;
+  cityCode: string;
+  number: string;
+  expiresAt: string;
+}
+
+export type SubscriptionAnswers = Partial<Record<TemplateKind, SubscribeAnswer>>;
+
+const REMINDER_KEY_PREFIX = 'receipt_expiring:';
+
+/** The dedupe key of a receipt's expiry reminder: one per image number. */
+export function expiryReminderKey(imageNumber: string): string {
+  return `${REMINDER_KEY_PREFIX}${imageNumber}`;
+}
+
+/** Writes a notification (pending for WeChat) in the caller's transaction; false when its
+ * dedupe key was already used. */
+export async function insertNotification(db: Kysely<DB>, n: NewNotification): Promise<boolean> {
+  const result = await db
+    .insertInto('notifications')
+    .values({
+      id: n.id,
+      user_id: n.userId,
+      order_id: n.payload.orderId,
+      kind: n.payload.kind,
+      payload_json: JSON.stringify(n.payload),
+      created_at: n.at.toISOString(),
+      read_at: null,
+      dedupe_key: n.dedupeKey ?? null,
+      wechat_state: 'pending',
+      wechat_attempts: 0,
+      wechat_next_at: n.at.getTime(),
+      wechat_error: null,
+      wechat_sent_at: null,
+    })
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+}
+
+/** Records the answers to requestSubscribeMessage (in the caller's transaction). */
+export async function upsertSubscriptionAnswers(db: Kysely<DB>, orderId: string, answers: SubscriptionAnswers, at: Date): Promise<void> {
+  for (const [kind, answer] of Object.entries(answers)) {
+    if (!answer) continue;
+    await db
+      .insertInto('subscription_answers')
+      .values({ order_id: orderId, template_kind: kind, answer, answered_at: at.toISOString() })
+      .onConflict((oc) => oc.columns(['order_id', 'template_kind']).doUpdateSet({ answer, answered_at: at.toISOString() }))
+      .execute();
+  }
+}
+
+function toRecord(row: Selectable<NotificationsTable>): NotificationRecord {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    orderId: row.order_id,
+    kind: row.kind as NotificationKind,
+    payload: JSON.parse(row.payload_json) as NotificationPayload,
+    createdAt: row.created_at,
+    readAt: row.read_at,
+    wechatState: row.wechat_state,
+    wechatAttempts: row.wechat_attempts,
+    wechatNextAt: row.wechat_next_at,
+    wechatError: row.wechat_error,
+    wechatSentAt: row.wechat_sent_at,
+  };
+}
+
+export class NotificationRepository {
+  constructor(private readonly db: AppDb) {}
+
+  // ---- the in-app list ----
+
+  /** Newest first. */
+  async listForUser(userId: string, limit: number): Promise<NotificationRecord[]> {
+    const rows = await this.db
+      .selectFrom('notifications')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .orderBy('created_at', 'desc')
+      .orderBy('rowid' as 'id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toRecord);
+  }
+
+  async unreadCount(userId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('notifications')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('user_id', '=', userId)
+      .where('read_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Marks one of the user's notifications read (the first read time stays); undefined when the
+   * user has no such notification. */
+  async markRead(userId: string, id: string, at: Date): Promise<NotificationRecord | undefined> {
+    await this.db
+      .updateTable('notifications')
+      .set({ read_at: at.toISOString() })
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .where('read_at', 'is', null)
+      .execute();
+    const row = await this.db.selectFrom('notifications').selectAll().where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+    return row ? toRecord(row) : undefined;
+  }
+
+  async markAllRead(userId: string, at: Date): Promise<number> {
+    const result = await this.db
+      .updateTable('notifications')
+      .set({ read_at: at.toISOString() })
+      .where('user_id', '=', userId)
+      .where('read_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  // ---- writes outside a status change ----
+
+  async insert(n: NewNotification): Promise<boolean> {
+    return insertNotification(this.db, n);
+  }
+
+  /** Receipts of approved orders, not used, expiring in (now, until], without a reminder yet. */
+  async expiringWithoutReminder(now: Date, until: Date, limit: number): Promise<ExpiringReceipt[]> {
+    const rows = await this.db
+      .selectFrom('receipts')
+      .innerJoin('orders', 'orders.id', 'receipts.order_id')
+      .select([
+        'orders.id as orderId',
+        'orders.user_id as userId',
+        'orders.cert_type as certType',
+        'orders.city_code as cityCode',
+        'receipts.number as number',
+        'receipts.expires_at as expiresAt',
+      ])
+      .where('orders.status', '=', 'approved')
+      .where('receipts.used_at', 'is', null)
+      .where('receipts.expires_at', '>', now.toISOString())
+      .where('receipts.expires_at', '<=', until.toISOString())
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('notifications')
+              .select('notifications.id')
+              .where('notifications.dedupe_key', '=', sql<string>`${REMINDER_KEY_PREFIX} || receipts.number`),
+          ),
+        ),
+      )
+      .orderBy('receipts.expires_at')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ ...r, certType: r.certType as CertCode }));
+  }
+
+  // ---- the WeChat outbox ----
+
+  /**
+   * Rows whose claim ran out while `sending` (the process died during the send) go back to
+   * `pending`. Their send may or may not have reached WeChat; sending again beats never.
+   */
+  async requeueStale(nowMs: number): Promise<number> {
+    const result = await this.db
+      .updateTable('notifications')
+      .set({ wechat_state: 'pending' })
+      .where('wechat_state', '=', 'sending')
+      .where('wechat_next_at', '<=', nowMs)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  /** Ids of rows that are due: pending ones, and claims that ran out. Oldest due first. */
+  async dueIds(nowMs: number, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('notifications')
+      .select('id')
+      .where('wechat_state', 'in', ['pending', 'sending'])
+      .where('wechat_next_at', '<=', nowMs)
+      .orderBy('wechat_next_at')
+      .orderBy('rowid' as 'id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Takes a due row for `leaseMs` (pending → sending), atomically: one caller gets it. A claim
+   * that runs out (its holder died) is due again, for whichever loop comes next.
+   */
+  async claim(id: string, nowMs: number, leaseMs: number): Promise<DeliveryRecord | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable('notifications')
+        .set({ wechat_state: 'sending', wechat_next_at: nowMs + leaseMs })
+        .where('id', '=', id)
+        .where('wechat_state', 'in', ['pending', 'sending'])
+        .where('wechat_next_at', '<=', nowMs)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) return undefined;
+      const row = await trx
+        .selectFrom('notifications')
+        .innerJoin('users', 'users.id', 'notifications.user_id')
+        .selectAll('notifications')
+        .select('users.openid as openid')
+        .where('notifications.id', '=', id)
+        .executeTakeFirstOrThrow();
+      const record = toRecord(row);
+      const answer = await trx
+        .selectFrom('subscription_answers')
+        .select('answer')
+        .where('order_id', '=', record.orderId)
+        .where('template_kind', '=', templateKindOf(record.kind))
+        .executeTakeFirst();
+      return { ...record, openid: row.openid, answer: (answer?.answer as SubscribeAnswer | undefined) ?? null };
+    });
+  }
+
+  /** Records how the attempt on a claimed (`sending`) row ended. */
+  async finish(id: string, outcome: DeliveryOutcome): Promise<void> {
+    await this.db
+      .updateTable('notifications')
+      .set({
+        wechat_state: outcome.state,
+        wechat_attempts: outcome.attempts,
+        ...(outcome.state === 'sent' ? { wechat_sent_at: outcome.sentAt, wechat_error: null } : { wechat_error: outcome.error }),
+        ...(outcome.state === 'pending' ? { wechat_next_at: outcome.nextAt } : {}),
+      })
+      .where('id', '=', id)
+      .where('wechat_state', '=', 'sending')
+      .execute();
+  }
+
+  // ---- inspection (tests, admin) ----
+
+  async findById(id: string): Promise<NotificationRecord | undefined> {
+    const row = await this.db.selectFrom('notifications').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toRecord(row) : undefined;
+  }
+
+  async listForOrder(orderId: string): Promise<NotificationRecord[]> {
+    const rows = await this.db.selectFrom('notifications').selectAll().where('order_id', '=', orderId).orderBy('rowid' as 'id').execute();
+    return rows.map(toRecord);
+  }
+
+  async answers(orderId: string): Promise<SubscriptionAnswers> {
+    const rows = await this.db.selectFrom('subscription_answers').select(['template_kind', 'answer']).where('order_id', '=', orderId).execute();
+    return Object.fromEntries(rows.map((r) => [r.template_kind, r.answer])) as SubscriptionAnswers;
+  }
+}
