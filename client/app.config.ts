@@ -16,7 +16,7 @@ export default defineAppConfig({
       ],
     },
     { root: 'packages/orders', pages: ['pages/list/index', 'pages/detail/index'] },
-    { root: 'packages/account', pages: ['pages/login/index', 'pages/staff-login/index'] },
+    { root: 'packages/account', pages: ['pages/login/index', 'pages/staff-login/index', 'pages/notifications/index'] },
     { root: 'packages/review', pages: ['pages/queue/index', 'pages/detail/index'] },
     { root: 'packages/counter', pages: ['pages/lookup/index'] },
   ],

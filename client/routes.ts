@@ -18,6 +18,7 @@ export const ROUTES = {
   reviewQueue: '/packages/review/pages/queue/index',
   reviewDetail: '/packages/review/pages/detail/index',
   counter: '/packages/counter/pages/lookup/index',
+  notifications: '/packages/account/pages/notifications/index',
 } as const;
 
 export type RouteName = keyof typeof ROUTES;
@@ -28,6 +29,16 @@ export function routeUrl(name: RouteName, query: Record<string, string | undefin
     .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
     .join('&');
   return q ? `${ROUTES[name]}?${q}` : ROUTES[name];
+}
+
+/** A page path with its query, for "come back here after signing in" (Taro's own keys dropped). */
+export function pageUrl(path: string, params: Record<string, string | undefined>): string {
+  const query = Object.entries(params)
+    .filter((e): e is [string, string] => typeof e[1] === 'string' && e[0] !== '$taroTimestamp' && e[0] !== 'stamp')
+    .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+    .join('&');
+  const base = path.startsWith('/') ? path : `/${path}`;
+  return query ? `${base}?${query}` : base;
 }
 
 export function go(name: RouteName, query?: Record<string, string | undefined>): void {

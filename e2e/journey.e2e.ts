@@ -537,6 +537,22 @@ describe('phone (390×844): the applicant journey', () => {
     expect(bytes.length).toBeGreaterThan(10_000);
   });
 
+  step('消息: both review results wait in the in-app list, unread, and open the order', s, async (page) => {
+    await page.goto(server.baseUrl + '/');
+    await see(page, '回执办理');
+    const badge = page.getByTestId('unread-badge').filter({ visible: true }).first();
+    await expect.poll(async () => ((await badge.count()) ? (await badge.innerText()).trim() : ''), { timeout: 15_000 }).toBe('2');
+    await shots.take(page, 'home-unread');
+    await press(page, '消息');
+    await see(page, '照片审核未通过');
+    await see(page, '照片审核通过');
+    await see(page, new RegExp(`图像号 ${receiptNumber}`));
+    await shots.take(page, 'notifications');
+    await press(page, '照片审核通过');
+    await waitForRoute(page, ORDER_DETAIL);
+    await see(page, '数码照片回执');
+  });
+
   it('a second receipt: 普通护照 in 广州市 (group B), through the API', { timeout: 120_000 }, async () => {
     if (broken) throw new Error(`not run: the earlier step "${broken}" failed`);
     const applicant = await Api.applicant(server.baseUrl, '小李');

@@ -1,7 +1,8 @@
 /**
  * The WeChat side of the product, as pure data and functions used by both server and client:
- * mini-program code scenes (the `scene` of getwxacodeunlimit), the subscribe-message templates and
- * the values that fit their documented field limits, and the texts of in-app notifications.
+ * the subscribe-message templates and the values that fit their documented field limits, and the
+ * texts of in-app notifications. Code scenes and subscription answers live in scene.ts
+ * (re-exported here) so the mini-program's main package can use them without the catalog data.
  *
  * Field limits (subscribeMessage.send): `thing` ≤ 20 characters (汉字, digits, letters, symbols),
  * `character_string` ≤ 32 digits, letters or symbols (no 汉字), `phrase` ≤ 5 汉字 only, `time` a
@@ -10,47 +11,9 @@
  */
 import { getCertificate, type CertCode } from './certificates';
 import { getCity } from './cities';
+import type { TemplateKind } from './scene';
 
-// ---------------------------------------------------------------------------------------------
-// Mini-program code scenes
-
-/** getwxacodeunlimit `scene`: at most 32 visible characters of this set (no `%`, so no urlencoding). */
-export const SCENE_PATTERN = /^[0-9A-Za-z!#$&'()*+,/:;=?@._~-]{1,32}$/;
-export const SCENE_MAX_LENGTH = 32;
-
-/** The page every code opens (no leading slash, no query: the documented `page` format). */
-export const MINIPROGRAM_HOME_PAGE = 'pages/index/index';
-
-/** The scene of the desktop panel's 「微信扫码进入小程序」 code. */
-export const ENTRY_SCENE = 'from=desktop';
-
-/** A 「在手机上继续」 ticket: 12 base62 characters (≈ 71 bits), in the scene as `t=<ticket>`. */
-export const HANDOFF_TICKET_PATTERN = /^[0-9A-Za-z]{12}$/;
-export const HANDOFF_TICKET_MINUTES = 10;
-
-export function handoffScene(ticket: string): string {
-  return `t=${ticket}`;
-}
-
-export type ParsedScene = { kind: 'handoff'; ticket: string } | { kind: 'entry' };
-
-/**
- * What a launch `scene` asks for. WeChat hands the page `encodeURIComponent(scene)`, and the h5
- * router may already have decoded it, so decoding is attempted once and tolerated when it fails.
- */
-export function parseScene(raw: string | undefined | null): ParsedScene | null {
-  if (!raw) return null;
-  let scene = raw;
-  try {
-    scene = decodeURIComponent(raw);
-  } catch {
-    /* already decoded, or not decodable: use as is */
-  }
-  if (!SCENE_PATTERN.test(scene)) return null;
-  const ticket = /^t=(.+)$/.exec(scene)?.[1];
-  if (ticket !== undefined) return HANDOFF_TICKET_PATTERN.test(ticket) ? { kind: 'handoff', ticket } : null;
-  return scene === ENTRY_SCENE ? { kind: 'entry' } : null;
-}
+export * from './scene';
 
 // ---------------------------------------------------------------------------------------------
 // Subscribe-message field values
@@ -148,9 +111,6 @@ export type NotificationPayload =
   | (OrderSubject & { kind: 'review_rejected'; applicantName: string; reasons: string[]; note: string | null; decidedAt: string })
   | (OrderSubject & { kind: 'receipt_expiring'; imageNumber: string; expiresAt: string });
 
-/** Which subscription a notification needs: the review result or the expiry reminder. */
-export type TemplateKind = 'result' | 'expiry';
-export const TEMPLATE_KINDS: readonly TemplateKind[] = ['result', 'expiry'];
 
 export function templateKindOf(kind: NotificationKind): TemplateKind {
   return kind === 'receipt_expiring' ? 'expiry' : 'result';
@@ -235,6 +195,3 @@ export function orderDetailPage(orderId: string): string {
   return `packages/orders/pages/detail/index?id=${orderId}`;
 }
 
-/** What the person answered to requestSubscribeMessage for one template. */
-export const SUBSCRIBE_ANSWERS = ['accept', 'reject', 'ban', 'filter'] as const;
-export type SubscribeAnswer = (typeof SUBSCRIBE_ANSWERS)[number];

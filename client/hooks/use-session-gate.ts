@@ -1,21 +1,15 @@
 import Taro, { useRouter } from '@tarojs/taro';
 import { useEffect } from 'react';
 
-import { ROUTES, routeUrl, type RouteName } from '../routes';
+import { WECHAT_LOGIN_AVAILABLE } from '../platform/wechat-login';
+import { ROUTES, pageUrl as currentUrl, routeUrl, type RouteName } from '../routes';
 import type { Role } from '../services/staff-contract';
 import { sessionSelectors, useSessionStore } from '../stores/session.store';
 
-/** The current page's URL with its query, for "come back here after signing in". */
-function currentUrl(path: string, params: Record<string, string | undefined>): string {
-  const query = Object.entries(params)
-    .filter((e): e is [string, string] => typeof e[1] === 'string' && e[0] !== '$taroTimestamp' && e[0] !== 'stamp')
-    .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
-    .join('&');
-  const base = path.startsWith('/') ? path : `/${path}`;
-  return query ? `${base}?${query}` : base;
-}
-
-/** Pages that need a session send the person to sign in first and come back afterwards. */
+/**
+ * Pages that need a session send the person to sign in first and come back afterwards. (In the
+ * mini-program the sign-in page signs in with WeChat at once and returns.)
+ */
 export function useRequireSignIn(): boolean {
   const signedIn = useSessionStore(sessionSelectors.isSignedIn);
   const router = useRouter();
@@ -27,11 +21,25 @@ export function useRequireSignIn(): boolean {
   return signedIn;
 }
 
-/** Open a page that needs a session: straight there when signed in, else via sign-in. */
-export function openSignedIn(name: RouteName, query?: Record<string, string | undefined>): void {
+/**
+ * Open a page that needs a session: straight there when signed in; otherwise the mini-program
+ * signs in with WeChat silently first (the sign-in page only when that fails, to show why and
+ * retry), and h5 goes through the nickname page.
+ */
+export async function openSignedIn(name: RouteName, query?: Record<string, string | undefined>): Promise<void> {
   const target = routeUrl(name, query);
-  const signedIn = sessionSelectors.isSignedIn(useSessionStore.getState());
-  void Taro.navigateTo({ url: signedIn ? target : routeUrl('login', { redirect: target }) });
+  const viaLogin = routeUrl('login', { redirect: target });
+  const session = useSessionStore.getState();
+  if (sessionSelectors.isSignedIn(session)) {
+    await Taro.navigateTo({ url: target });
+    return;
+  }
+  if (!WECHAT_LOGIN_AVAILABLE) {
+    await Taro.navigateTo({ url: viaLogin });
+    return;
+  }
+  const ok = await session.loginWechat();
+  await Taro.navigateTo({ url: ok ? target : viaLogin });
 }
 
 export function useRouteParam(name: string): string | null {

@@ -1,12 +1,14 @@
 import type { ApiErrorBody } from '@shared/api';
 
 /** Codes the client adds for failures that never reached the server's error handler. */
-export type ClientErrorCode = 'NETWORK' | 'TIMEOUT' | 'BAD_RESPONSE';
+export type ClientErrorCode = 'NETWORK' | 'TIMEOUT' | 'BAD_RESPONSE' | 'WECHAT_ONLY' | 'WECHAT_LOGIN_FAILED';
 
 export const CLIENT_ERROR_MESSAGES: Record<ClientErrorCode, string> = {
   NETWORK: '网络连接失败,请检查网络后重试',
   TIMEOUT: '请求超时,请稍后重试',
   BAD_RESPONSE: '服务返回了无法识别的内容,请稍后重试',
+  WECHAT_ONLY: '微信登录只能在微信小程序中使用,请用微信扫码打开',
+  WECHAT_LOGIN_FAILED: '微信登录失败,请稍后重试',
 };
 
 /**

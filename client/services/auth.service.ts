@@ -1,4 +1,4 @@
-import type { LocalLoginBody } from '@shared/api';
+import type { LocalLoginBody, WechatLoginBody } from '@shared/api';
 
 import { ENDPOINTS } from './endpoints';
 import { call } from './http';
@@ -8,11 +8,14 @@ export interface Session {
 }
 
 /**
- * Sign-in. Local mode takes a nickname; the WeChat mode (wx.login → code → server session) slots in
- * here as `loginWechat` without the stores or pages changing.
+ * Sign-in. Local mode (h5) takes a nickname; the mini-program sends the code of `wx.login` and the
+ * server exchanges it for the person's openid (the session key never leaves the server).
  */
 export const authService = {
   loginLocal(body: LocalLoginBody): Promise<Session> {
     return call<Session>(ENDPOINTS.localLogin, { body });
+  },
+  loginWechat(body: WechatLoginBody): Promise<Session> {
+    return call<Session>(ENDPOINTS.wechatLogin, { body });
   },
 };

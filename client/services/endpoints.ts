@@ -19,4 +19,13 @@ export const ENDPOINTS = {
   reviewReject: { method: 'POST', path: '/api/review/:orderId/reject' },
   receiptGet: { method: 'GET', path: '/api/receipts/:number' },
   receiptUse: { method: 'POST', path: '/api/receipts/:number/use' },
+  wechatLogin: { method: 'POST', path: '/api/auth/wechat', auth: false },
+  clientConfig: { method: 'GET', path: '/api/client-config', auth: false },
+  /** The mini-program code image for a scene (an <Image> source, not a JSON call). */
+  wxacode: { method: 'GET', path: '/api/wxacode', auth: false },
+  createHandoff: { method: 'POST', path: '/api/orders/:id/handoff' },
+  redeemHandoff: { method: 'POST', path: '/api/handoff/redeem' },
+  listNotifications: { method: 'GET', path: '/api/notifications' },
+  readNotification: { method: 'POST', path: '/api/notifications/:id/read' },
+  readAllNotifications: { method: 'POST', path: '/api/notifications/read-all' },
 } as const satisfies Record<string, Endpoint>;

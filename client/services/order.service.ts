@@ -1,4 +1,4 @@
-import type { ApplicantBody, CreateOrderBody, OrderView } from '@shared/api';
+import type { ApplicantBody, CreateOrderBody, OrderView, SubmitBody } from '@shared/api';
 import type { OrderStatus } from '@shared/order-machine';
 
 import { uploadFile, type UploadProgress } from '../platform/upload-file';
@@ -29,8 +29,9 @@ export const orderService = {
     return call<OrderView>(ENDPOINTS.saveApplicant, { params: { id }, body });
   },
 
-  submit(id: string): Promise<OrderView> {
-    return call<OrderView>(ENDPOINTS.submitOrder, { params: { id } });
+  /** Submits (or resubmits) for review; `body` carries the answers to requestSubscribeMessage. */
+  submit(id: string, body?: SubmitBody): Promise<OrderView> {
+    return call<OrderView>(ENDPOINTS.submitOrder, body ? { params: { id }, body } : { params: { id } });
   },
 
   /** Multipart upload (field `photo`) with progress; resolves with the order in `processing`. */

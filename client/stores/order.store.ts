@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 
-import type { ApplicantBody, OrderView } from '@shared/api';
+import type { ApplicantBody, OrderView, SubmitBody } from '@shared/api';
 import type { CertCode } from '@shared/certificates';
 import { citiesFor } from '@shared/cities';
 
@@ -48,7 +48,9 @@ export interface OrderActions {
   pollOrder: (id: string, intervalMs?: number) => Promise<OrderView | null>;
   stopPolling: () => void;
   saveApplicant: (body: ApplicantBody) => Promise<OrderView | null>;
-  submit: () => Promise<OrderView | null>;
+  /** Submits (or resubmits) the current order; `subscriptions` are WeChat's answers to the
+   *  subscribe dialog the tap asked for. */
+  submit: (subscriptions?: NonNullable<SubmitBody>['subscriptions']) => Promise<OrderView | null>;
   reset: () => void;
 }
 
@@ -177,12 +179,13 @@ export const useOrderStore = create<OrderStore>()((set, get) => ({
     }
   },
 
-  async submit() {
+  async submit(subscriptions) {
     const order = get().order;
     if (!order) return null;
     set({ submitting: true, submitError: null });
     try {
-      const submitted = await orderService.submit(order.id);
+      const hasAnswers = subscriptions !== undefined && Object.keys(subscriptions).length > 0;
+      const submitted = hasAnswers ? await orderService.submit(order.id, { subscriptions }) : await orderService.submit(order.id);
       set({ order: submitted, submitting: false });
       return submitted;
     } catch (error) {

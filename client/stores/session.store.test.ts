@@ -40,6 +40,12 @@ describe('session store', () => {
     expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/packages/account/pages/login/index' });
   });
 
+  it('has no WeChat sign-in in a browser: a clear message and no request', async () => {
+    expect(await useSessionStore.getState().loginWechat()).toBe(false);
+    expect(Taro.request).not.toHaveBeenCalled();
+    expect(useSessionStore.getState()).toMatchObject({ token: null, loginError: '微信登录只能在微信小程序中使用,请用微信扫码打开' });
+  });
+
   it('records consent once given', () => {
     useSessionStore.getState().giveConsent();
     expect(useSessionStore.getState().consentAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);

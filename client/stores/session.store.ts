@@ -2,7 +2,8 @@ import Taro from '@tarojs/taro';
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
 
-import { routeUrl } from '../routes';
+import { WECHAT_LOGIN_AVAILABLE, wechatLoginCode } from '../platform/wechat-login';
+import { ROUTES, pageUrl, routeUrl } from '../routes';
 import { errorMessage } from '../services/api-error';
 import { authService } from '../services/auth.service';
 import { configureAuth } from '../services/http';
@@ -25,6 +26,9 @@ export interface SessionActions {
   /** Signs in with a nickname the page already validated with LocalLoginBody (zod stays out of
    *  the main package). */
   loginLocal: (nickname: string) => Promise<boolean>;
+  /** weapp: `wx.login` → POST /api/auth/wechat → session token. Concurrent calls share one
+   *  attempt (launch, the sign-in gate and a 401 may all ask at once). */
+  loginWechat: () => Promise<boolean>;
   /** Staff sign-in; resolves with the role (null when it failed). */
   loginStaff: (username: string, password: string) => Promise<Role | null>;
   setLoginError: (message: string) => void;
@@ -33,6 +37,11 @@ export interface SessionActions {
 }
 
 export type SessionStore = SessionState & SessionActions;
+
+/** What the app calls a person signed in with WeChat (the server never sees a nickname). */
+export const WECHAT_DISPLAY_NAME = '微信用户';
+
+let wechatLoginAttempt: Promise<boolean> | null = null;
 
 export const initialSessionState: SessionState = {
   token: null,
@@ -47,6 +56,27 @@ export const useSessionStore = create<SessionStore>()(
   persist(
     (set) => ({
       ...initialSessionState,
+
+      loginWechat() {
+        if (wechatLoginAttempt) return wechatLoginAttempt;
+        set({ loginStatus: 'loading', loginError: null });
+        const attempt = (async () => {
+          try {
+            const code = await wechatLoginCode();
+            const { token } = await authService.loginWechat({ code });
+            set({ token, nickname: WECHAT_DISPLAY_NAME, role: 'applicant', loginStatus: 'idle' });
+            return true;
+          } catch (error) {
+            set({ loginStatus: 'error', loginError: errorMessage(error) });
+            return false;
+          }
+        })();
+        wechatLoginAttempt = attempt;
+        void attempt.finally(() => {
+          if (wechatLoginAttempt === attempt) wechatLoginAttempt = null;
+        });
+        return attempt;
+      },
 
       async loginLocal(nickname) {
         const trimmed = nickname.trim();
@@ -114,13 +144,33 @@ export const sessionSelectors = {
   isStaff: (s: SessionStore) => s.token !== null && s.role !== null && s.role !== 'applicant',
 };
 
-// The transport reads the token from here; a 401 anywhere signs the person out and opens sign-in.
+/** The page on screen, to come back to after signing in again (null when unknown). */
+function currentPage(): string | null {
+  try {
+    const router = Taro.getCurrentInstance?.()?.router;
+    if (!router?.path) return null;
+    const path = router.path.split('?')[0]!;
+    if (path.includes(ROUTES.login.slice(1)) || path.includes(ROUTES.staffLogin.slice(1))) return null;
+    return pageUrl(path, router.params);
+  } catch {
+    return null;
+  }
+}
+
+// The transport reads the token from here. A 401 anywhere signs the person out; the mini-program
+// signs in again with WeChat at once (the failed screen's 重试 then works), h5 opens sign-in.
 configureAuth({
   getToken: () => useSessionStore.getState().token,
   onUnauthorized: () => {
     const { token, role } = useSessionStore.getState();
     const wasStaff = role !== null && role !== 'applicant';
     useSessionStore.getState().logout();
-    if (token !== null) void Taro.navigateTo({ url: routeUrl(wasStaff ? 'staffLogin' : 'login') });
+    if (token === null) return;
+    if (!wasStaff && WECHAT_LOGIN_AVAILABLE) {
+      void useSessionStore.getState().loginWechat();
+      return;
+    }
+    const back = currentPage();
+    void Taro.navigateTo({ url: routeUrl(wasStaff ? 'staffLogin' : 'login', { redirect: back ?? undefined }) });
   },
 });

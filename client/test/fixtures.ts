@@ -1,4 +1,4 @@
-import type { OrderView } from '@shared/api';
+import type { NotificationView, OrderView } from '@shared/api';
 import type { PhotoReport } from '@shared/photo-report';
 
 export const FAILED_REPORT: PhotoReport = {
@@ -30,6 +30,19 @@ export function order(overrides: Partial<OrderView> = {}): OrderView {
     history: [{ from: null, to: 'draft', event: 'create', actor: 'applicant', at: '2026-11-21T05:00:00.000Z' }],
     createdAt: '2026-11-21T05:00:00.000Z',
     updatedAt: '2026-11-21T05:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export function notification(overrides: Partial<NotificationView> = {}): NotificationView {
+  return {
+    id: 'ntf_00000001',
+    kind: 'review_approved',
+    orderId: 'ord_12345678',
+    title: '照片审核通过',
+    body: '居住证（深圳）的照片已审核通过。',
+    createdAt: '2026-11-21T06:00:00.000Z',
+    readAt: null,
     ...overrides,
   };
 }

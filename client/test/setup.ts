@@ -12,6 +12,8 @@ export const storage = new Map<string, unknown>();
 vi.mock('@tarojs/taro', () => {
   const taro = {
     request: vi.fn(async () => ({ statusCode: 200, data: {} })),
+    login: vi.fn(async () => ({ code: 'wx-code', errMsg: 'login:ok' })),
+    requestSubscribeMessage: vi.fn(),
     uploadFile: vi.fn(),
     chooseMedia: vi.fn(),
     navigateTo: vi.fn(async () => ({})),

@@ -82,6 +82,15 @@ describe('weapp build', () => {
     const texts = textsOf(page.data.root);
     expect(texts).toContain('照片回执');
     for (const button of ['回执办理', '拍摄指南', '我的订单']) expect(texts).toContain(button);
+
+    // At launch the mini-program signs in with WeChat silently and asks for the client config.
+    expect(host.logins).toBe(1);
+    expect(host.requests).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ url: expect.stringMatching(/\/api\/auth\/wechat$/), method: 'POST', data: { code: 'host-code' } }),
+        expect.objectContaining({ url: expect.stringMatching(/\/api\/client-config$/), method: 'GET' }),
+      ]),
+    );
   });
 
   it('keeps the main package (everything outside subpackage roots) within 1.5 MB', () => {

@@ -21,6 +21,10 @@ export interface WeappHost {
   load: (file: string) => void;
   /** Creates a page instance from its definition and runs onLoad/onShow/onReady. */
   openPage: (route: string) => PageInstance;
+  /** Every wx.request the app made (none is answered: the host has no server). */
+  requests: { url: string; method?: string; data?: unknown }[];
+  /** How many times the app called wx.login (answered with the code `host-code`). */
+  logins: number;
 }
 
 function setPath(target: Record<string, unknown>, key: string, value: unknown) {
@@ -42,6 +46,8 @@ export function createWeappHost(root: string): WeappHost {
     components: [],
     load,
     openPage,
+    requests: [],
+    logins: 0,
   };
   const storage = new Map<string, unknown>();
   const pages: PageInstance[] = [];
@@ -72,6 +78,18 @@ export function createWeappHost(root: string): WeappHost {
     onAppShow: noop,
     onAppHide: noop,
     canIUse: () => true,
+    login: (options: { success?: (r: unknown) => void; complete?: (r: unknown) => void }) => {
+      host.logins++;
+      const result = { code: 'host-code', errMsg: 'login:ok' };
+      setTimeout(() => {
+        options.success?.(result);
+        options.complete?.(result);
+      }, 0);
+    },
+    request: (options: { url: string; method?: string; data?: unknown }) => {
+      host.requests.push({ url: options.url, method: options.method, data: options.data });
+      return { abort: noop, onHeadersReceived: noop, offHeadersReceived: noop };
+    },
   };
   const wxProxy = new Proxy(wx, {
     // Any wx API the runtime probes but this host does not model is a no-op function; plain data

@@ -10,6 +10,8 @@ export interface ActionButtonProps {
   /** Shown under a disabled button: a button never looks dead without saying why. */
   disabledReason?: string;
   loading?: boolean;
+  /** `data-testid` of the button itself, for browser tests. */
+  testId?: string;
 }
 
 /**
@@ -23,6 +25,7 @@ export function ActionButton({
   disabled = false,
   disabledReason,
   loading = false,
+  testId,
 }: PropsWithChildren<ActionButtonProps>) {
   const inactive = disabled || loading;
   return (
@@ -30,6 +33,7 @@ export function ActionButton({
       <View
         className={`action__button action__button--${type} ${inactive ? 'action__button--disabled' : ''}`}
         role="button"
+        data-testid={testId}
         aria-disabled={inactive}
         aria-busy={loading}
         hoverClass={inactive ? 'none' : 'action__button--pressed'}

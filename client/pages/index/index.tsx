@@ -1,9 +1,15 @@
 import { Text, View } from '@tarojs/components';
+import { useDidShow, useRouter } from '@tarojs/taro';
+import { useEffect, useRef } from 'react';
 
 import { ActionButton } from '../../components/ActionButton';
+import { DesktopEntry } from '../../components/DesktopEntry';
+import { MessagesLink } from '../../components/MessagesLink';
 import { Screen } from '../../components/Screen';
 import { openSignedIn } from '../../hooks/use-session-gate';
 import { go } from '../../routes';
+import { useLaunchSceneStore } from '../../stores/launch-scene.store';
+import { notificationsSelectors, useNotificationsStore } from '../../stores/notifications.store';
 import { sessionSelectors, useSessionStore } from '../../stores/session.store';
 
 import './index.scss';
@@ -15,6 +21,33 @@ export default function Index() {
   const signedIn = useSessionStore(sessionSelectors.isSignedIn);
   const logout = useSessionStore((s) => s.logout);
   const role = useSessionStore((s) => s.role);
+  const isStaff = useSessionStore(sessionSelectors.isStaff);
+  const unread = useNotificationsStore(notificationsSelectors.unread);
+  const loadNotifications = useNotificationsStore((s) => s.load);
+  const scene = useRouter().params.scene;
+  const sceneStatus = useLaunchSceneStore((s) => s.status);
+  const sceneError = useLaunchSceneStore((s) => s.error);
+  const handleScene = useLaunchSceneStore((s) => s.handle);
+  const dismissSceneError = useLaunchSceneStore((s) => s.dismiss);
+  const showMessages = signedIn && !isStaff;
+
+  // Every mini-program code opens this page; a 「在手机上继续」 code carries a ticket to redeem.
+  useEffect(() => {
+    void handleScene(scene);
+  }, [scene, handleScene]);
+
+  // The unread count, fresh whenever the page shows again (and after signing in).
+  useDidShow(() => {
+    const session = useSessionStore.getState();
+    if (sessionSelectors.isSignedIn(session) && !sessionSelectors.isStaff(session)) void loadNotifications();
+  });
+  // …and when a sign-in finishes while the page is on screen (the mini-program's silent login).
+  const messagesShown = useRef(showMessages);
+  useEffect(() => {
+    if (showMessages && !messagesShown.current) void loadNotifications();
+    messagesShown.current = showMessages;
+  }, [showMessages, loadNotifications]);
+
   const openStaff = () => {
     if (role === 'counter') go('counter');
     else if (role === 'reviewer' || role === 'admin') go('reviewQueue');
@@ -23,6 +56,20 @@ export default function Index() {
 
   return (
     <Screen className="home">
+      <DesktopEntry />
+      {sceneStatus === 'working' ? (
+        <View className="home__notice" data-testid="scene-working">
+          <Text>正在打开订单…</Text>
+        </View>
+      ) : null}
+      {sceneError ? (
+        <View className="home__notice home__notice--error" role="alert" data-testid="scene-error">
+          <Text className="home__notice-text">{sceneError}</Text>
+          <View className="home__notice-close" role="button" onClick={dismissSceneError}>
+            知道了
+          </View>
+        </View>
+      ) : null}
       <View className="home__hero">
         <Text className="home__title">照片回执</Text>
         <Text className="home__intro">
@@ -32,14 +79,16 @@ export default function Index() {
       </View>
 
       <View className="home__actions">
-        <ActionButton onClick={() => openSignedIn('certificate')}>回执办理</ActionButton>
+        <ActionButton onClick={() => void openSignedIn('certificate')}>回执办理</ActionButton>
         <ActionButton type="default" onClick={() => go('guide')}>
           拍摄指南
         </ActionButton>
-        <ActionButton type="default" onClick={() => openSignedIn('orders')}>
+        <ActionButton type="default" onClick={() => void openSignedIn('orders')}>
           我的订单
         </ActionButton>
       </View>
+
+      {showMessages ? <MessagesLink unread={unread} onClick={() => go('notifications')} /> : null}
 
       <View className="home__steps">
         <Text className="home__section-title">办理流程</Text>

@@ -1,5 +1,5 @@
 import { Image, Text, View } from '@tarojs/components';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 
 import { getCertificate } from '@shared/certificates';
 import { getCity } from '@shared/cities';
@@ -10,7 +10,9 @@ import { Card, Screen } from '../../../../components/Screen';
 import { ErrorText, PendingScreen } from '../../../../components/StateView';
 import { useRequireSignIn, useRouteParam } from '../../../../hooks/use-session-gate';
 import { apiUrl } from '../../../../services/config';
+import { askForSubscriptions } from '../../../../services/subscriptions';
 import { go, replace } from '../../../../routes';
+import { useClientConfigStore } from '../../../../stores/client-config.store';
 import { useOrderFor, useOrderStore } from '../../../../stores/order.store';
 
 import '../../apply.scss';
@@ -31,10 +33,18 @@ export default function SubmitPage() {
   const submit = useOrderStore((s) => s.submit);
   const submitting = useOrderStore((s) => s.submitting);
   const submitError = useOrderStore((s) => s.submitError);
+  const loadConfig = useClientConfigStore((s) => s.load);
+  /** The subscribe dialog is open: the button waits with it. */
+  const [asking, setAsking] = useState(false);
 
   useEffect(() => {
     if (orderId) void loadOrder(orderId);
   }, [orderId, loadOrder]);
+
+  // The template ids must be known before the tap (normally loaded at launch already).
+  useEffect(() => {
+    void loadConfig();
+  }, [loadConfig]);
 
   if (!current) {
     return <PendingScreen failed={loadStatus === 'error'} error={loadError} onRetry={() => void loadOrder(orderId)} />;
@@ -47,9 +57,17 @@ export default function SubmitPage() {
         ? '请先填写申请人信息'
         : undefined;
 
-  const send = async () => {
-    const submitted = await submit();
-    if (submitted) replace('orderDetail', { id: submitted.id });
+  // Submit and resubmit (a rejected order comes back here with its new photo) share this tap.
+  const send = () => {
+    // First, synchronously inside the tap: WeChat refuses the subscribe dialog after an await.
+    const answers = askForSubscriptions(useClientConfigStore.getState().config?.subscribeTemplates ?? null);
+    setAsking(true);
+    void (async () => {
+      const subscriptions = await answers;
+      setAsking(false);
+      const submitted = await submit(subscriptions);
+      if (submitted) replace('orderDetail', { id: submitted.id });
+    })();
   };
 
   return (
@@ -57,7 +75,7 @@ export default function SubmitPage() {
       footer={
         <View>
           <ErrorText message={submitError} />
-          <ActionButton onClick={() => void send()} loading={submitting} disabled={!!reason} disabledReason={reason}>
+          <ActionButton onClick={send} loading={submitting || asking} disabled={!!reason} disabledReason={reason}>
             提交审核
           </ActionButton>
         </View>
@@ -84,7 +102,7 @@ export default function SubmitPage() {
           </ActionButton>
         )}
       </Card>
-      <Text className="apply__lead">提交后由检测中心人工审核,结果会在订单中通知你。审核未通过可在原订单免费重拍。</Text>
+      <Text className="apply__lead">提交后由检测中心人工审核,审核结果会在「消息」中通知你。审核未通过可在原订单免费重拍。</Text>
     </Screen>
   );
 }

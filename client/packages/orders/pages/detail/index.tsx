@@ -6,6 +6,7 @@ import { getCity } from '@shared/cities';
 import { STATUS_LABELS, type OrderStatus } from '@shared/order-machine';
 
 import { ActionButton } from '../../../../components/ActionButton';
+import { HandoffPanel } from '../../../../components/HandoffPanel';
 import { ReceiptCard } from '../../../../components/ReceiptCard';
 import { reportItems } from '../../../../components/ReportView';
 import { Card, Screen } from '../../../../components/Screen';
@@ -111,6 +112,7 @@ export default function OrderDetailPage() {
           <Text className="detail__label">回执生成中,请稍后刷新</Text>
         </Card>
       ) : null}
+      <HandoffPanel orderId={current.id} />
       <Card title="证件照">
         {current.photoUrl ? (
           <Image className="detail__photo" src={apiUrl(current.photoUrl)} mode="aspectFit" />

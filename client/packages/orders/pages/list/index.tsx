@@ -5,11 +5,13 @@ import { getCertificate } from '@shared/certificates';
 import { getCity } from '@shared/cities';
 import { ORDER_TABS, STATUS_LABELS } from '@shared/order-machine';
 
+import { MessagesLink } from '../../../../components/MessagesLink';
 import { Screen } from '../../../../components/Screen';
 import { EmptyState, ErrorState, LoadingState } from '../../../../components/StateView';
 import { formatTime } from '../../../../components/StatusTimeline';
 import { useRequireSignIn } from '../../../../hooks/use-session-gate';
 import { go } from '../../../../routes';
+import { notificationsSelectors, useNotificationsStore } from '../../../../stores/notifications.store';
 import { useOrdersStore } from '../../../../stores/orders.store';
 
 import '../../orders.scss';
@@ -22,14 +24,21 @@ export default function OrdersPage() {
   const error = useOrdersStore((s) => s.error);
   const setTab = useOrdersStore((s) => s.setTab);
   const load = useOrdersStore((s) => s.load);
+  const unread = useNotificationsStore(notificationsSelectors.unread);
+  const loadNotifications = useNotificationsStore((s) => s.load);
 
   // Reload whenever the page shows again (after submitting, or coming back from a detail).
   useDidShow(() => {
-    if (signedIn) void load();
+    if (!signedIn) return;
+    void load();
+    void loadNotifications();
   });
 
   return (
     <Screen>
+      <View className="orders__header">
+        <MessagesLink compact unread={unread} onClick={() => go('notifications')} />
+      </View>
       <View className="tabs">
         {ORDER_TABS.map((t) => (
           <Text key={t.key} className={`tabs__item ${t.key === tab ? 'tabs__item--active' : ''}`} onClick={() => void setTab(t.key)}>
