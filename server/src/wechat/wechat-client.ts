@@ -100,12 +100,13 @@ export class WeChatClient implements WeChatApi {
     return this.withToken(async (token) => {
       const res = await this.postJson('getwxacodeunlimit', `/wxa/getwxacodeunlimit?access_token=${encodeURIComponent(token)}`, payload);
       if (!res.ok) return res;
+      const declared = (res.value.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
       const bytes = Buffer.from(await res.value.arrayBuffer());
-      const type = imageType(bytes);
-      if (type) return ok({ contentType: type, bytes });
-      // Not an image: the documented failure is a JSON body with errcode.
-      const parsed = parseJson(bytes.toString('utf8'));
+      // The documented failure is a JSON body with errcode, whatever the headers say.
+      const parsed = bytes[0] === 0x7b ? parseJson(bytes.toString('utf8')) : null;
       if (parsed && hasErrcode(parsed)) return wechatError(parsed, 'getwxacodeunlimit');
+      const type = imageType(bytes) ?? (declared.startsWith('image/') ? declared : null);
+      if (type && bytes.length > 0) return ok({ contentType: type, bytes });
       return this.badResponse('getwxacodeunlimit', 'neither an image nor an error');
     });
   }
