@@ -18,4 +18,7 @@ export const authService = {
   loginWechat(body: WechatLoginBody): Promise<Session> {
     return call<Session>(ENDPOINTS.wechatLogin, { body });
   },
+  logout(): Promise<void> {
+    return call<void>(ENDPOINTS.logout);
+  },
 };

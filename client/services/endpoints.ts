@@ -20,6 +20,7 @@ export const ENDPOINTS = {
   receiptGet: { method: 'GET', path: '/api/receipts/:number' },
   receiptUse: { method: 'POST', path: '/api/receipts/:number/use' },
   wechatLogin: { method: 'POST', path: '/api/auth/wechat', auth: false },
+  logout: { method: 'POST', path: '/api/auth/logout' },
   clientConfig: { method: 'GET', path: '/api/client-config', auth: false },
   /** The mini-program code image for a scene (an <Image> source, not a JSON call). */
   wxacode: { method: 'GET', path: '/api/wxacode', auth: false },

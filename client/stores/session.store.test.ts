@@ -46,6 +46,18 @@ describe('session store', () => {
     expect(useSessionStore.getState()).toMatchObject({ token: null, loginError: '微信登录只能在微信小程序中使用,请用微信扫码打开' });
   });
 
+  it('signs out on the server too: the token goes with the logout call, then is forgotten', async () => {
+    useSessionStore.setState({ token: 'tok-3', nickname: '小明', role: 'applicant' });
+    vi.mocked(Taro.request).mockResolvedValueOnce({ statusCode: 204, data: '' } as never);
+    useSessionStore.getState().logout();
+    expect(useSessionStore.getState().token).toBeNull();
+    const options = vi.mocked(Taro.request).mock.calls[0]![0] as { url: string; method: string; header: Record<string, string> };
+    expect(options).toMatchObject({ method: 'POST', url: expect.stringMatching(/\/api\/auth\/logout$/) });
+    expect(options.header.Authorization).toBe('Bearer tok-3');
+    await Promise.resolve();
+    expect(Taro.navigateTo).not.toHaveBeenCalled();
+  });
+
   it('records consent once given', () => {
     useSessionStore.getState().giveConsent();
     expect(useSessionStore.getState().consentAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);

@@ -52,9 +52,11 @@ export const initialSessionState: SessionState = {
   loginError: null,
 };
 
+const SIGNED_OUT = { token: null, role: null, loginStatus: 'idle', loginError: null } as const;
+
 export const useSessionStore = create<SessionStore>()(
   persist(
-    (set) => ({
+    (set, get) => ({
       ...initialSessionState,
 
       loginWechat() {
@@ -121,7 +123,10 @@ export const useSessionStore = create<SessionStore>()(
       },
 
       logout() {
-        set({ token: null, role: null, loginStatus: 'idle', loginError: null });
+        // Ends the session on the server too (the token stops working), then forgets it here;
+        // the header is taken when the call starts, so clearing right after is safe.
+        if (get().token !== null) void authService.logout().catch(() => undefined);
+        set(SIGNED_OUT);
       },
 
       giveConsent() {
@@ -164,7 +169,8 @@ configureAuth({
   onUnauthorized: () => {
     const { token, role } = useSessionStore.getState();
     const wasStaff = role !== null && role !== 'applicant';
-    useSessionStore.getState().logout();
+    // The server already refused the token: forget it without asking the server to end it.
+    useSessionStore.setState(SIGNED_OUT);
     if (token === null) return;
     if (!wasStaff && WECHAT_LOGIN_AVAILABLE) {
       void useSessionStore.getState().loginWechat();
