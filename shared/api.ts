@@ -75,8 +75,11 @@ export interface OrderView {
   status: OrderStatus;
   /** The engine's report for the current photo (same shape as the CLI's), null before one. */
   report: PhotoReport | null;
-  /** The processed photo, when there is one. */
+  /** The processed photo, when there is one (null once purged). */
   photoUrl: string | null;
+  /** When the photo files were deleted under the retention rules (「照片已按规定删除」); null while
+   * they exist. Then photoUrl and receiptUrl are null and the files answer 410 PHOTO_PURGED. */
+  photoPurgedAt?: string | null;
   applicant: ApplicantView | null;
   history: HistoryEntry[];
   createdAt: string;
@@ -115,8 +118,11 @@ export const API_ERRORS = {
   PHOTO_MISSING: '请选择一张照片上传',
   PHOTO_TOO_LARGE: '照片太大,请选择 20MB 以内的照片',
   PHOTO_UNREADABLE: '无法读取这张照片,请换一张 JPG 或 PNG 照片',
+  PHOTO_UNSUPPORTED_FORMAT: '暂不支持该图片格式(如 HEIC、GIF、SVG、动图),请换一张 JPG/PNG 照片,或截图后上传',
+  PHOTO_DIMENSIONS_TOO_LARGE: '照片像素过多(超过 6400 万),请关闭相机的高像素模式重拍,或截图后上传',
   APPLICANT_MISSING: '请先填写申请人信息并同意个人信息处理规则',
   PHOTO_NOT_FOUND: '该订单还没有处理好的照片',
+  PHOTO_PURGED: '照片已超过保存期限,已按规定删除',
   TOO_MANY_REQUESTS: '操作太频繁,请稍后再试',
   INTERNAL: '服务暂时不可用,请稍后再试',
   FORBIDDEN: '当前账号没有权限进行此操作',
@@ -135,6 +141,9 @@ export const API_ERRORS = {
   HANDOFF_EXPIRED: '二维码已过期,请在电脑上重新生成',
   HANDOFF_NOT_OWNER: '该二维码只能由下单本人使用,请用下单时的微信扫码',
   NOTIFICATION_NOT_FOUND: '找不到该消息',
+  APPLICANT_ONLY: '工作人员账号不能办理个人订单,请退出后用个人账号登录',
+  BODY_TOO_LARGE: '提交的内容太大,请精简后重试',
+  ORIGIN_NOT_ALLOWED: '不允许从该网站调用本服务',
 } as const;
 export type ApiErrorCode = keyof typeof API_ERRORS;
 

@@ -12,6 +12,7 @@ import { openDatabase } from './db/database';
 import { JobRegistry } from './jobs/job-registry';
 import { JobRunner, type JobRunnerOptions } from './jobs/job-runner';
 import { registerExpireReceipts } from './jobs/expire-receipts.job';
+import { registerPurgePhotos } from './jobs/purge-photos.job';
 import { registerProcessPhoto } from './jobs/process-photo.job';
 import { PhotoPool } from './photo/pool';
 import { systemClock, type Clock } from './repositories/clock.repository';
@@ -19,7 +20,7 @@ import { CryptoRepository } from './repositories/crypto.repository';
 import { HandoffRepository } from './repositories/handoff.repository';
 import { JobRepository } from './repositories/job.repository';
 import { LocalStaffFile } from './repositories/local-staff.repository';
-import { renderReceipt } from './repositories/media.repository';
+import { readImageHeader, renderReceipt } from './repositories/media.repository';
 import { NotificationRepository } from './repositories/notification.repository';
 import { OrderRepository } from './repositories/order.repository';
 import { PhotoStoreRepository } from './repositories/photo-store.repository';
@@ -32,6 +33,7 @@ import { orderRoutes, photoFileRoutes } from './routes/order.routes';
 import { publicRoutes } from './routes/public.routes';
 import { authRoutes, receiptRoutes, reviewRoutes } from './routes/staff.routes';
 import type { RouteServices } from './routes/services';
+import { registerSecurity } from './routes/security';
 import { registerH5 } from './routes/static.routes';
 import { wechatRoutes } from './routes/wechat.routes';
 import { AuthService } from './services/auth.service';
@@ -40,6 +42,7 @@ import { NotificationService } from './services/notification.service';
 import { OrderService } from './services/order.service';
 import { PhotoProcessingService, type PhotoProcessor } from './services/photo-processing.service';
 import { EXPIRE_RECEIPTS_JOB, ReceiptService } from './services/receipt.service';
+import { PURGE_PHOTOS_JOB, RetentionService } from './services/retention.service';
 import { ReviewService } from './services/review.service';
 import { StaffService } from './services/staff.service';
 import { WeChatService } from './services/wechat.service';
@@ -54,8 +57,8 @@ export interface AppDeps {
   clock?: Clock;
   logger?: FastifyServerOptions['logger'];
   jobs?: Partial<JobRunnerOptions>;
-  /** How often the receipt sweep runs: queues `expire-receipts` when due and writes expiry
-   * reminders (default hourly; also once at start). */
+  /** How often the receipt sweep runs: queues `expire-receipts` and `purge-photos` when due and
+   * writes expiry reminders (default hourly; also once at start). */
   expireEveryMs?: number;
   /** The WeChat API. Default: the HTTP client for `config.wechat` (real host or stand-in). */
   wechat?: WeChatApi;
@@ -66,11 +69,23 @@ export interface AppDeps {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
   const clock = deps.clock ?? systemClock;
-  const app = Fastify({ logger: deps.logger ?? false });
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    // JSON bodies are small; photos go through multipart, which has its own limits below.
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    // fastify turns Node's 5-minute request timeout off; a request (a slow 20 MB upload included)
+    // gets as long, then the socket closes.
+    requestTimeout: 300_000,
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  // Headers, CORS and rate limits: before any route, so every route and every answer gets them.
+  registerSecurity(app, { config, clock });
+  // Nothing here takes text/plain: fewer ways to smuggle a body past the JSON parser.
+  app.removeContentTypeParser('text/plain');
 
   const db = await openDatabase(config.dataDir);
   const ownsProcessor = !deps.processor;
@@ -90,9 +105,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     { concurrency: processor.size, pollMs: config.jobPollMs, maxAttempts: 3, retryBaseMs: 2000, ...deps.jobs },
   );
 
-  const auth = new AuthService({ users, crypto, clock, authMode: config.authMode, sessionDays: config.sessionDays, wechat, log: app.log });
-  const orders = new OrderService({ orders: orderRepo, photos, crypto, clock, onJobQueued: () => runner.wake() });
-  registerProcessPhoto(registry, new PhotoProcessingService({ orders, photos, processor }));
+  const auth = new AuthService({ users, crypto, clock, authMode: config.authMode, sessionDays: config.sessionDays, staffSessionHours: config.staffSessionHours, wechat, log: app.log });
+  const orders = new OrderService({ orders: orderRepo, photos, readImageHeader, crypto, clock, onJobQueued: () => runner.wake() });
+  const photoProcessing = new PhotoProcessingService({ orders, photos, processor });
+  registerProcessPhoto(registry, photoProcessing);
   const dispatcher = new NotificationDispatcher(
     { notifications: notificationRepo, wechat, templates: config.wechat.templates, clock, log: app.log },
     // The lease outlasts the slowest send: token, send, new token, send again, each up to timeoutMs.
@@ -103,6 +119,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const review = new ReviewService({ orders: orderRepo, users, orderViews: orders, crypto, clock, onNotification: () => dispatcher.wake() });
   const receipts = new ReceiptService({ orders: orderRepo, photos, orderViews: orders, clock, render: renderReceipt });
   registerExpireReceipts(registry, receipts);
+  const retention = new RetentionService({ orders: orderRepo, photos, clock, retentionDays: config.photoRetentionDays });
+  registerPurgePhotos(registry, retention);
 
   if (config.authMode === 'local') {
     const seeded = await new StaffService({ users, crypto, clock }).seedLocal(new LocalStaffFile(config.dataDir));
@@ -121,10 +139,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           runner.wake();
         })
         .catch((err: unknown) => app.log.error({ err }, 'could not queue expire-receipts')),
+      // Photos past retention (PHOTO_RETENTION_DAYS): queued the same way, only when some are due.
+      retention
+        .hasDue()
+        .then(async (due) => {
+          if (!due) return;
+          await jobRepo.enqueue({ name: PURGE_PHOTOS_JOB, payload: {}, subject: PURGE_PHOTOS_JOB }, clock.now());
+          runner.wake();
+        })
+        .catch((err: unknown) => app.log.error({ err }, 'could not queue purge-photos')),
       notifications.remindExpiring().catch((err: unknown) => app.log.error({ err }, 'could not write expiry reminders')),
     ]);
   let expiryTimer: NodeJS.Timeout | null = null;
   app.addHook('onReady', async () => {
+    // What a crash left in the photo store (temporary files, originals no job will read) goes
+    // before any job or request runs.
+    const swept = await photoProcessing.sweep(Date.now());
+    if (swept > 0) app.log.info({ removed: swept }, 'photo store: files left by an interrupted run removed');
     await runner.start();
     await dispatcher.start();
     await queueExpiry();
@@ -143,7 +174,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   const services: RouteServices = { auth, orders, review, receipts, wechat: new WeChatService({ config, wechat, log: app.log }), notifications, handoff };
-  await app.register(fastifyMultipart, { limits: { fileSize: PHOTO_MAX_BYTES, files: 1, fields: 10, parts: 12 } });
+  await app.register(fastifyMultipart, { limits: { fileSize: PHOTO_MAX_BYTES, files: 1, fields: 10, parts: 12, fieldSize: 1024, fieldNameSize: 100, headerPairs: 100 } });
   await app.register(publicRoutes, { services });
   await app.register(wechatRoutes, { services });
   await app.register(authRoutes, { services });

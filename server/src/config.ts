@@ -41,14 +41,101 @@ export interface AppConfig {
   wechat: WeChatConfig;
   /** AES-256 key for ID numbers, phones and photos at rest; also the root of the URL-signing key. */
   encryptionKey: Buffer;
-  /** Days a photo is kept after its receipt expires (used by the purge job). */
+  /** Days photo files are kept after the receipt expires, or after the last change of an order
+   *  that never finished (the `purge-photos` job; services/retention.service.ts). */
   photoRetentionDays: number;
+  /** Applicant sessions last this many days; staff sessions `staffSessionHours` (a reviewer's or
+   *  counter clerk's token opens other people's data, so it lives one shift). */
   sessionDays: number;
+  staffSessionHours: number;
+  /** Requests per window on the abuse-prone routes (see routes/security.ts). */
+  rateLimits: RateLimits;
+  /** Origins (scheme://host[:port]) allowed to call the API from a browser (CORS). The h5 app is
+   *  served from the API's own origin and needs none. */
+  corsOrigins: string[];
+  /** The largest JSON (or other non-multipart) request body; photos have their own limit. */
+  bodyLimitBytes: number;
+  /** fastify's trustProxy: whether (or which) proxies' X-Forwarded-For to believe. Off by
+   *  default: otherwise anyone could pick their own IP and walk around the per-IP limits. */
+  trustProxy: boolean | string;
   /** Engine workers; defaults to the number of cores. */
   poolSize: number | undefined;
   jobPollMs: number;
   /** Where the built h5 app lives (served on `/`). */
   h5Dir: string;
+}
+
+export interface RateLimit {
+  max: number;
+  windowMs: number;
+}
+
+export const RATE_LIMIT_NAMES = ['login', 'loginAccount', 'upload', 'uploadIp', 'lookup', 'lookupIp', 'wxacode', 'handoff', 'handoffIp'] as const;
+export type RateLimitName = (typeof RATE_LIMIT_NAMES)[number];
+export type RateLimits = Record<RateLimitName, RateLimit>;
+
+/**
+ * Defaults: generous for a person (and for the e2e journey, which signs in a handful of times and
+ * uploads a few photos from one address), tight for a script.
+ * - login: per IP and sign-in route (local, staff, WeChat)
+ * - loginAccount: staff sign-in attempts per username, from anywhere (password guessing spread
+ *   over many addresses); a staff member already signed in is not affected
+ * - upload / uploadIp: photo uploads per signed-in user / per IP
+ * - lookup / lookupIp: receipt look-ups and uses per caller (counter clerk, API key) / per IP
+ * - wxacode: mini-program code images per IP (each miss costs a WeChat API call)
+ * - handoff / handoffIp: ticket redemptions per user / per IP
+ */
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+  login: { max: 10, windowMs: 60_000 },
+  loginAccount: { max: 10, windowMs: 600_000 },
+  upload: { max: 20, windowMs: 600_000 },
+  uploadIp: { max: 60, windowMs: 600_000 },
+  lookup: { max: 60, windowMs: 60_000 },
+  lookupIp: { max: 120, windowMs: 60_000 },
+  wxacode: { max: 30, windowMs: 60_000 },
+  handoff: { max: 20, windowMs: 60_000 },
+  handoffIp: { max: 60, windowMs: 60_000 },
+};
+
+/** `RATE_LIMIT_<NAME>=<max>/<seconds>`, e.g. RATE_LIMIT_LOGIN=10/60, RATE_LIMIT_UPLOAD_IP=60/600. */
+export function loadRateLimits(env: NodeJS.ProcessEnv): RateLimits {
+  const out = { ...DEFAULT_RATE_LIMITS };
+  for (const name of RATE_LIMIT_NAMES) {
+    const variable = `RATE_LIMIT_${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+    const value = env[variable]?.trim();
+    if (!value) continue;
+    const match = /^(\d+)\/(\d+)$/.exec(value);
+    if (!match || Number(match[1]) <= 0 || Number(match[2]) <= 0) throw new Error(`${variable} must be <max>/<seconds>, e.g. 10/60; got "${value}"`);
+    out[name] = { max: Number(match[1]), windowMs: Number(match[2]) * 1000 };
+  }
+  return out;
+}
+
+/** CORS_ORIGINS=https://a.example,https://b.example → exact origins (no wildcards). */
+export function loadCorsOrigins(value: string | undefined): string[] {
+  const out: string[] = [];
+  for (const raw of (value ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new Error(`CORS_ORIGINS: "${raw}" is not an origin like https://example.com`);
+    }
+    if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== raw.replace(/\/$/, '').toLowerCase()) {
+      throw new Error(`CORS_ORIGINS: "${raw}" is not an origin like https://example.com (scheme, host and port only)`);
+    }
+    out.push(url.origin);
+  }
+  return out;
+}
+
+/** TRUST_PROXY: unset/false → off; `true` (any proxy: only when nothing else can reach the
+ *  port); or the proxies' addresses/CIDRs, comma-separated (e.g. `127.0.0.1` or `loopback`). */
+export function loadTrustProxy(value: string | undefined): boolean | string {
+  const v = value?.trim() ?? '';
+  if (v === '' || v === 'false' || v === '0') return false;
+  if (v === 'true') return true;
+  return v;
 }
 
 /** The upload limit; equal to the engine's INPUT_LIMITS.maxBytes (a test holds them together). */
@@ -142,6 +229,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     encryptionKey: loadEncryptionKey(dataDir, env.ENCRYPTION_KEY),
     photoRetentionDays: positiveInt(env.PHOTO_RETENTION_DAYS, 30, 'PHOTO_RETENTION_DAYS'),
     sessionDays: positiveInt(env.SESSION_DAYS, 30, 'SESSION_DAYS'),
+    staffSessionHours: positiveInt(env.STAFF_SESSION_HOURS, 12, 'STAFF_SESSION_HOURS'),
+    rateLimits: loadRateLimits(env),
+    corsOrigins: loadCorsOrigins(env.CORS_ORIGINS),
+    bodyLimitBytes: positiveInt(env.BODY_LIMIT_BYTES, 64 * 1024, 'BODY_LIMIT_BYTES'),
+    trustProxy: loadTrustProxy(env.TRUST_PROXY),
     poolSize: env.PHOTO_POOL_SIZE ? positiveInt(env.PHOTO_POOL_SIZE, 1, 'PHOTO_POOL_SIZE') : undefined,
     jobPollMs: positiveInt(env.JOB_POLL_MS, 1000, 'JOB_POLL_MS'),
     h5Dir: path.resolve(env.H5_DIR || 'dist/h5'),

@@ -70,6 +70,31 @@ describe('an interrupted photo job', () => {
     expect(jobRows(data.dir).map((j) => j.status)).toEqual(['done']);
     expect(allFiles(path.join(data.dir, 'photos', id)).map((f) => path.extname(f))).toEqual(['.photo']);
   });
+  it('is given up, not run again, once it has been interrupted as often as it may be tried', async () => {
+    const data = tempDataDir();
+    cleanups.push(data.remove);
+    const config = testConfig(data.dir);
+    // An engine still busy when the app stops (the runner leaves its job running, as a crash would).
+    const busy = fakeProcessor(() => new Promise((_, reject) => setTimeout(() => reject(new Error('stopped')), 300)));
+    const a = await testApp(config, { processor: busy });
+    const token = await login(a);
+    const { id } = await createOrder(a, token);
+    expect((await uploadPhoto(a, token, id, fixture('deepface-img3.jpg'))).statusCode).toBe(202);
+    for (let i = 0; i < 50 && busy.calls === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await a.close();
+    // As after three starts that each died inside this job (a native crash in the engine).
+    const db = new Database(path.join(data.dir, 'app.db'));
+    db.prepare("update jobs set status = 'running', attempts = 3").run();
+    db.close();
+
+    const engine = fakeProcessor(async (input, cert) => ({ report: fakeReport(cert, true), jpeg: input }));
+    const b = await testApp(config, { processor: engine });
+    cleanups.push(() => b.close());
+    const order = await waitUntilProcessed(b, token, id, 10_000);
+    expect(order).toMatchObject({ status: 'needs_retake', photoUrl: null });
+    expect(engine.calls).toBe(0);
+    expect(jobRows(data.dir)).toEqual([{ name: 'process-photo', status: 'failed', attempts: 4, last_error: 'interrupted 3 times without finishing' }]);
+  });
 });
 
 describe('an engine that keeps failing', () => {

@@ -20,7 +20,7 @@ const data = tempDataDir();
 
 beforeAll(async () => {
   standin = await startStandin({ port: 0, appid, secret, publicUrl: PUBLIC_URL });
-  app = await testApp(testConfig(data.dir, { wechat: standinWeChat(standin, { timeoutMs: 300 }) }), { processor: acceptingProcessor() });
+  app = await testApp(testConfig(data.dir, { wechat: standinWeChat(standin, { timeoutMs: 1500 }) }), { processor: acceptingProcessor() });
 });
 afterAll(async () => {
   await app.close();
@@ -67,7 +67,7 @@ describe('POST /api/auth/wechat', () => {
     expectError(await app.inject({ method: 'POST', url: '/api/auth/wechat', payload: { code: 'erin.2' } }), 403, 'WECHAT_LOGIN_BLOCKED');
     standin.fail({ endpoint: 'jscode2session', status: 500 });
     expectError(await app.inject({ method: 'POST', url: '/api/auth/wechat', payload: { code: 'erin.3' } }), 503, 'WECHAT_UNAVAILABLE');
-    standin.fail({ endpoint: 'jscode2session', delayMs: 800 });
+    standin.fail({ endpoint: 'jscode2session', delayMs: 2500 });
     expectError(await app.inject({ method: 'POST', url: '/api/auth/wechat', payload: { code: 'erin.4' } }), 503, 'WECHAT_UNAVAILABLE');
     expectError(await app.inject({ method: 'POST', url: '/api/auth/wechat', payload: {} }), 400, 'VALIDATION_FAILED');
     expectError(await app.inject({ method: 'POST', url: '/api/auth/wechat', payload: { code: 'x'.repeat(200) } }), 400, 'VALIDATION_FAILED');

@@ -317,7 +317,7 @@ describe('field limits', () => {
 });
 
 describe('a restart', () => {
-  it('delivers what the last run left undelivered exactly once, including sends cut off mid-way (after their lease)', async () => {
+  it('delivers what the last run left undelivered exactly once, including sends cut off mid-way (at once, not after their lease)', async () => {
     const dir = tempDataDir();
     const down = await startStandin({ port: 0, appid: 'wx0000000000standin', secret: 'standin-secret', publicUrl: 'http://127.0.0.1:9' });
     const restartConfig = testConfig(dir.dir, { wechat: standinWeChat(down, { timeoutMs: TIMEOUT_MS }) });
@@ -340,22 +340,26 @@ describe('a restart', () => {
       first = null;
 
       // As if the process died during two sends: those rows are left `sending`, one with its
-      // claim already run out, one with the claim still running at the restart.
+      // claim already run out, one with a claim that would run for another minute. The process
+      // that held them is gone, so the restart sends both at once.
       const [stale] = await db.notifications.listForOrder(orderIds[0]!);
       const [leased] = await db.notifications.listForOrder(orderIds[1]!);
-      const leaseEnd = Date.now() + 600;
+      const leaseEnd = Date.now() + 60_000;
       await db.db.updateTable('notifications').set({ wechat_state: 'sending', wechat_next_at: Date.now() - 1 }).where('id', '=', stale!.id).execute();
       await db.db.updateTable('notifications').set({ wechat_state: 'sending', wechat_next_at: leaseEnd }).where('id', '=', leased!.id).execute();
       down.reset();
       expect(down.messages()).toEqual([]);
 
+      const restartedAt = Date.now();
       second = await testApp(restartConfig, options);
       for (const id of orderIds) {
         await eventually(`${id} sent after the restart`, async () => (await db.notifications.listForOrder(id))[0]!.wechatState === 'sent');
       }
       await new Promise((r) => setTimeout(r, 300));
       expect(down.messages().map((m) => m.page).sort()).toEqual(orderIds.map(orderDetailPage).sort());
-      expect(Date.parse((await db.notifications.findById(leased!.id))!.wechatSentAt!)).toBeGreaterThanOrEqual(leaseEnd);
+      const leasedSentAt = Date.parse((await db.notifications.findById(leased!.id))!.wechatSentAt!);
+      expect(leasedSentAt).toBeGreaterThanOrEqual(restartedAt);
+      expect(leasedSentAt).toBeLessThan(restartedAt + 10_000);
       expect(down.calls().subscribe_send).toBe(3);
       const states = await db.db.selectFrom('notifications').select('wechat_state').where('wechat_state', 'in', ['pending', 'sending']).execute();
       expect(states).toEqual([]);

@@ -97,6 +97,14 @@ describe('pages', () => {
     fireEvent.click(button('重新拍摄'));
     expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/packages/apply/pages/capture/index?orderId=ord_12345678' });
   });
+
+  it('order detail: a photo deleted under the retention rules says so instead of 还没有处理好的照片', async () => {
+    routerState.params = { id: 'ord_12345678' };
+    vi.spyOn(orderService, 'get').mockResolvedValue(order({ status: 'expired', photoUrl: null, photoPurgedAt: '2027-06-20T00:00:00.000Z' }));
+    render(<OrderDetailPage />);
+    await screen.findByText('照片已超过保存期限,已按规定删除');
+    expect(screen.queryByText('还没有处理好的照片')).toBeNull();
+  });
 });
 
 describe('login page', () => {

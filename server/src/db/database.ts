@@ -9,12 +9,14 @@ import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider
 import * as m0001 from './migrations/0001-initial';
 import * as m0002 from './migrations/0002-review';
 import * as m0003 from './migrations/0003-notifications';
+import * as m0004 from './migrations/0004-photo-retention';
 import type { DB } from './schema';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-review': m0002,
   '0003-notifications': m0003,
+  '0004-photo-retention': m0004,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -43,6 +43,8 @@ export interface OrdersTable {
   /** The reviewer (user id) holding the review claim, until claim_expires_at. */
   claimed_by: string | null;
   claim_expires_at: string | null;
+  /** When the retention job deleted the order's photo files (null while they exist). */
+  photo_purged_at: string | null;
 }
 
 export interface OrderHistoryTable {

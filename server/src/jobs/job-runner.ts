@@ -93,6 +93,9 @@ export class JobRunner {
     const handler = registry.get(job.name);
     try {
       if (!handler) throw new Error(`no handler registered for job "${job.name}"`);
+      // Started more often than allowed without ever finishing or failing: something in it takes
+      // the whole process down (a native crash). Give it up instead of crashing at every start.
+      if (job.attempts > this.options.maxAttempts) throw new Error(`interrupted ${job.attempts - 1} times without finishing`);
       await handler.run(job.payload);
       await jobs.markDone(job.id, clock.now());
     } catch (err) {
@@ -106,8 +109,11 @@ export class JobRunner {
           await jobs.markRetry(job.id, clock.now().getTime() + delay, message, clock.now());
         } else {
           log.error({ err, job: job.id, name: job.name, attempt: job.attempts }, 'job failed, giving up');
-          await jobs.markFailed(job.id, message, clock.now());
+          // giveUp first: a crash between the two leaves the job `running`, so the next start
+          // runs it again (handlers see their work is done); the other order would leave a
+          // `failed` job whose giveUp never ran (an order stuck in processing).
           await handler?.giveUp?.(job.payload, err);
+          await jobs.markFailed(job.id, message, clock.now());
         }
       } catch (recordErr) {
         log.error({ err: recordErr, job: job.id }, 'could not record a job failure');

@@ -13,9 +13,11 @@
  *   anything else                       → failed
  *
  * A stop waits for the send in flight and records its outcome. A row a crash left `sending` is
- * due again once its lease runs out (at the next start, or by the next poll), so a send cut off
- * mid-way may reach the person twice, never zero times. The lease (not "every `sending` row at
- * start") is what keeps a second process from resending a row the first is still sending.
+ * put back to `pending` by the next start, at once: one database file is served by exactly one
+ * server process, so whoever claimed it is gone (waiting out its lease would only delay the
+ * message by a minute or more). A send cut off mid-way may therefore reach the person twice if
+ * WeChat had taken it before the crash, never zero times. The lease still guards two loops
+ * running side by side on one database: a claimed row is not due again until it runs out.
  */
 import { orderDetailPage, templateData, templateKindOf, type TemplateKind } from '../../../shared/wechat';
 import type { Clock } from '../repositories/clock.repository';
@@ -68,7 +70,7 @@ export class NotificationDispatcher {
   ) {}
 
   async start(): Promise<void> {
-    const requeued = await this.deps.notifications.requeueStale(this.deps.clock.now().getTime());
+    const requeued = await this.deps.notifications.requeueSending(this.deps.clock.now().getTime());
     if (requeued > 0) this.deps.log.info({ requeued }, 'notifications interrupted by a crash were queued again');
     this.stopped = false;
     this.timer = setInterval(() => this.wake(), this.options.pollMs);

@@ -19,6 +19,25 @@ export interface RawImage {
   channels: 1 | 3 | 4;
 }
 
+/** What a header tells without decoding pixels. */
+export interface ImageHeader {
+  /** libvips' name for the loader: jpeg, png, webp, heif, gif, … */
+  format: string;
+  /** As stored (before EXIF orientation). */
+  width: number;
+  height: number;
+  pages: number;
+  /** EXIF orientation, 1–8, when present. */
+  orientation?: number;
+  /** This build of libvips can decode the pixels (false for HEIC: no HEVC decoder). */
+  decodable: boolean;
+}
+
+export type ImageHeaderRead =
+  | { readable: true; header: ImageHeader }
+  /** libvips could not read a header; `declared` is the size the first bytes claim, if any. */
+  | { readable: false; declared: { width: number; height: number } | null };
+
 export interface ProbeResult {
   format: string;
   width: number;
@@ -58,30 +77,43 @@ function fromRaw(img: RawImage): Sharp {
   return sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels } });
 }
 
-/** Reads the header only; never decodes pixels, so a decompression bomb costs nothing here. */
-export async function probe(input: Buffer, maxPixels: number): Promise<ProbeResult> {
+/**
+ * The header only (format, stored size, frames, codec); never decodes pixels, so a decompression
+ * bomb costs nothing here. When libvips cannot read a header, the size the first bytes declare
+ * (PNG IHDR, GIF screen, JPEG SOF) is given, so a bomb cut short after its size is still a bomb.
+ */
+export async function readImageHeader(input: Buffer): Promise<ImageHeaderRead> {
   let meta: Metadata;
   try {
     meta = await sharp(input, { limitInputPixels: false }).metadata();
-  } catch (err) {
-    // libvips refuses files cut short after the header; a bomb is still a bomb.
-    const declared = declaredSize(input);
+  } catch {
+    return { readable: false, declared: declaredSize(input) };
+  }
+  const { format, width, height } = meta;
+  if (!format || !width || !height) return { readable: false, declared: declaredSize(input) };
+  // sharp's own libvips carries libheif with an AV1 decoder only: HEIC (HEVC) has a readable
+  // header but its pixels cannot be decoded.
+  const decodable = format !== 'svg' && DECODABLE.has(format) && (format !== 'heif' || meta.compression === 'av1');
+  return { readable: true, header: { format, width, height, pages: meta.pages ?? 1, orientation: meta.orientation, decodable } };
+}
+
+/** The header as the engine needs it: upright size, or a MediaError saying why not. */
+export async function probe(input: Buffer, maxPixels: number): Promise<ProbeResult> {
+  const read = await readImageHeader(input);
+  if (!read.readable) {
+    const declared = read.declared;
     if (declared && declared.width * declared.height > maxPixels) {
       throw new MediaError('too_large', `${declared.width}×${declared.height} exceeds ${maxPixels} pixels`);
     }
-    throw new MediaError('unreadable', `cannot read image header: ${(err as Error).message}`);
+    throw new MediaError('unreadable', 'cannot read image header');
   }
-  const { format, width, height } = meta;
-  if (!format || !width || !height) throw new MediaError('unreadable', 'image has no size');
-  if (format === 'svg' || !DECODABLE.has(format)) {
-    throw new MediaError('unsupported', `unsupported format: ${format}`);
-  }
-  const pages = meta.pages ?? 1;
+  const { format, width, height, pages, orientation, decodable } = read.header;
+  if (!decodable) throw new MediaError('unsupported', `unsupported format: ${format}`);
   if (width * height > maxPixels) {
     throw new MediaError('too_large', `${width}×${height} exceeds ${maxPixels} pixels`);
   }
   // EXIF orientations 5–8 swap the axes.
-  const swap = (meta.orientation ?? 1) >= 5;
+  const swap = (orientation ?? 1) >= 5;
   return { format, width: swap ? height : width, height: swap ? width : height, pages };
 }
 

@@ -211,15 +211,15 @@ export class NotificationRepository {
   // ---- the WeChat outbox ----
 
   /**
-   * Rows whose claim ran out while `sending` (the process died during the send) go back to
-   * `pending`. Their send may or may not have reached WeChat; sending again beats never.
+   * At start: every row left `sending` (the process died during its send) is `pending` and due
+   * now, whatever its lease said — the process that held it is gone. Its send may or may not have
+   * reached WeChat; sending again beats never.
    */
-  async requeueStale(nowMs: number): Promise<number> {
+  async requeueSending(nowMs: number): Promise<number> {
     const result = await this.db
       .updateTable('notifications')
-      .set({ wechat_state: 'pending' })
+      .set({ wechat_state: 'pending', wechat_next_at: nowMs })
       .where('wechat_state', '=', 'sending')
-      .where('wechat_next_at', '<=', nowMs)
       .executeTakeFirst();
     return Number(result.numUpdatedRows);
   }

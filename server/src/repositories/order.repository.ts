@@ -35,6 +35,8 @@ export interface OrderRecord {
   submittedAt: string | null;
   claimedBy: string | null;
   claimExpiresAt: string | null;
+  /** When the retention job deleted the order's photo files; null while they exist. */
+  photoPurgedAt: string | null;
 }
 
 export interface ReceiptRecord {
@@ -143,6 +145,7 @@ export class OrderRepository {
       submittedAt: row.submitted_at,
       claimedBy: row.claimed_by,
       claimExpiresAt: row.claim_expires_at,
+      photoPurgedAt: row.photo_purged_at,
     };
   }
 
@@ -167,6 +170,7 @@ export class OrderRepository {
           submitted_at: null,
           claimed_by: null,
           claim_expires_at: null,
+          photo_purged_at: null,
           created_at: iso,
           updated_at: iso,
         })
@@ -211,7 +215,11 @@ export class OrderRepository {
     try {
       return await this.db.transaction().execute(async (trx) => {
         const set: Partial<OrderRow> = { status: to, updated_at: iso };
-        if (t.set?.uploadId !== undefined) set.upload_id = t.set.uploadId;
+        if (t.set?.uploadId !== undefined) {
+          set.upload_id = t.set.uploadId;
+          // A new photo replaces a purged one: the order has a photo again.
+          set.photo_purged_at = null;
+        }
         if (t.set?.photoKey !== undefined) set.photo_key = t.set.photoKey;
         if (t.set?.report !== undefined) set.report_json = t.set.report ? JSON.stringify(t.set.report) : null;
         if (t.set?.submittedAt !== undefined) set.submitted_at = t.set.submittedAt;
@@ -336,6 +344,83 @@ export class OrderRepository {
       .limit(limit)
       .execute();
     return rows.map((r) => this.toRecord(r));
+  }
+
+  // ---- photo retention ----
+
+  /**
+   * Orders whose receipt ended (approved, used or expired) with `expires_at` at or before
+   * `cutoff`, photo files not yet purged.
+   */
+  async receiptEndedBefore(cutoff: Date, limit: number): Promise<(OrderRecord & { receiptNumber: string })[]> {
+    const rows = await this.db
+      .selectFrom('orders')
+      .innerJoin('receipts', 'receipts.order_id', 'orders.id')
+      .selectAll('orders')
+      .select('receipts.number as receipt_number')
+      .where('orders.status', 'in', ['approved', 'used', 'expired'])
+      .where('receipts.expires_at', '<=', cutoff.toISOString())
+      .where('orders.photo_purged_at', 'is', null)
+      .orderBy('receipts.expires_at')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ ...this.toRecord(r), receiptNumber: r.receipt_number }));
+  }
+
+  /** Orders in one of `statuses` untouched (updated_at) since `cutoff`, photo files not yet purged. */
+  async idleSince(statuses: readonly OrderStatus[], cutoff: Date, limit: number): Promise<OrderRecord[]> {
+    const rows = await this.db
+      .selectFrom('orders')
+      .selectAll()
+      .where('status', 'in', [...statuses])
+      .where('updated_at', '<=', cutoff.toISOString())
+      .where('photo_purged_at', 'is', null)
+      .orderBy('updated_at')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => this.toRecord(r));
+  }
+
+  /**
+   * Marks the order's photo files purged (with its audit row) if it is still as the caller saw
+   * it: same status and, when given, same `updated_at`. False when it moved meanwhile.
+   */
+  async markPhotoPurged(
+    orderId: string,
+    seen: { status: OrderStatus; updatedAt?: string },
+    at: Date,
+    audit: AuditEntry,
+  ): Promise<boolean> {
+    const iso = at.toISOString();
+    return this.db.transaction().execute(async (trx) => {
+      let update = trx
+        .updateTable('orders')
+        .set({ photo_purged_at: iso })
+        .where('id', '=', orderId)
+        .where('status', '=', seen.status)
+        .where('photo_purged_at', 'is', null);
+      if (seen.updatedAt !== undefined) update = update.where('updated_at', '=', seen.updatedAt);
+      const result = await update.executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) return false;
+      await trx.insertInto('audit_log').values(auditRow(audit, iso)).execute();
+      return true;
+    });
+  }
+
+  /** Those of `ids` whose photo files are marked purged. */
+  async photoPurgedAmong(ids: readonly string[]): Promise<string[]> {
+    const found: string[] = [];
+    // SQLite allows 32766 host parameters; stay far below.
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('orders')
+        .select('id')
+        .where('id', 'in', ids.slice(i, i + 500))
+        .where('photo_purged_at', 'is not', null)
+        .execute();
+      found.push(...rows.map((r) => r.id));
+    }
+    return found;
   }
 
   async audit(entry: AuditEntry, at: Date): Promise<void> {

@@ -87,6 +87,18 @@ export class UserRepository {
     return row ? { userId: row.userId, nickname: row.nickname, role: row.role as UserRole } : undefined;
   }
 
+  /** Signs one session out; false when there was none. */
+  async deleteSession(tokenHash: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('sessions').where('token_hash', '=', tokenHash).executeTakeFirst();
+    return Number(result.numDeletedRows) === 1;
+  }
+
+  /** Forgets sessions that ran out (they already answer 401; this keeps the table small). */
+  async deleteExpiredSessions(nowIso: string): Promise<number> {
+    const result = await this.db.deleteFrom('sessions').where('expires_at', '<=', nowIso).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   async names(userIds: readonly string[]): Promise<Map<string, string>> {
     if (userIds.length === 0) return new Map();
     const rows = await this.db.selectFrom('users').select(['id', 'nickname']).where('id', 'in', [...userIds]).execute();

@@ -20,8 +20,11 @@ export const HTTP_STATUS: Record<ApiErrorCode, number> = {
   PHOTO_MISSING: 400,
   PHOTO_TOO_LARGE: 413,
   PHOTO_UNREADABLE: 422,
+  PHOTO_UNSUPPORTED_FORMAT: 415,
+  PHOTO_DIMENSIONS_TOO_LARGE: 422,
   APPLICANT_MISSING: 409,
   PHOTO_NOT_FOUND: 404,
+  PHOTO_PURGED: 410,
   TOO_MANY_REQUESTS: 429,
   INTERNAL: 500,
   FORBIDDEN: 403,
@@ -40,6 +43,9 @@ export const HTTP_STATUS: Record<ApiErrorCode, number> = {
   HANDOFF_EXPIRED: 410,
   HANDOFF_NOT_OWNER: 403,
   NOTIFICATION_NOT_FOUND: 404,
+  APPLICANT_ONLY: 403,
+  BODY_TOO_LARGE: 413,
+  ORIGIN_NOT_ALLOWED: 403,
 };
 
 /** zod's own messages (e.g. a number where a string belongs) are English: replace those. */
@@ -55,6 +61,9 @@ function send(reply: FastifyReply, code: ApiErrorCode, fields?: Record<string, s
 }
 
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  // Refused while the body is still arriving (a 100 MB upload): answer, then close the connection
+  // rather than read the rest only to throw it away.
+  if (request.raw.complete === false) reply.header('connection', 'close');
   if (error instanceof AppError) return send(reply, error.code, error.fields);
   // The state machine refused the event in the order's current status.
   if (error instanceof TransitionError) return send(reply, 'WRONG_STATUS');
@@ -72,10 +81,13 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   switch (error.code) {
     case 'FST_REQ_FILE_TOO_LARGE':
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return send(reply, request.url.includes('/photo') ? 'PHOTO_TOO_LARGE' : 'BAD_REQUEST', undefined, 413);
+      return send(reply, request.url.includes('/photo') ? 'PHOTO_TOO_LARGE' : 'BODY_TOO_LARGE', undefined, 413);
     case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
     case 'FST_FILES_LIMIT':
       return send(reply, 'PHOTO_MISSING');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      // A photo sent as a bare image body instead of the multipart field `photo`.
+      if (request.url.includes('/photo')) return send(reply, 'PHOTO_MISSING');
   }
 
   const status = error.statusCode ?? 500;

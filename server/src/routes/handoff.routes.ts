@@ -6,7 +6,7 @@ import type { RouteServices } from './services';
 export const handoffRoutes: FastifyPluginAsyncZod<{ services: RouteServices }> = async (app, { services }) => {
   app.decorateRequest('userId', '');
   app.addHook('onRequest', async (request) => {
-    request.userId = (await services.auth.authenticate(request.headers.authorization)).userId;
+    request.userId = (await services.auth.requireApplicant(request.headers.authorization)).userId;
   });
 
   app.post('/api/orders/:id/handoff', { schema: { params: OrderIdParams } }, async (request) =>

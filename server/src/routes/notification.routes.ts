@@ -6,7 +6,7 @@ import type { RouteServices } from './services';
 export const notificationRoutes: FastifyPluginAsyncZod<{ services: RouteServices }> = async (app, { services }) => {
   app.decorateRequest('userId', '');
   app.addHook('onRequest', async (request) => {
-    request.userId = (await services.auth.authenticate(request.headers.authorization)).userId;
+    request.userId = (await services.auth.requireApplicant(request.headers.authorization)).userId;
   });
 
   app.get('/api/notifications', async (request) => services.notifications.list(request.userId));

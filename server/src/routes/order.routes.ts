@@ -1,9 +1,12 @@
 /** The applicant's orders. Thin: validate with the shared schemas, call one service method. */
+import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApplicantBody, CreateOrderBody, OrderIdParams, SubmitBody } from '../../../shared/api';
 import { ORDER_STATUSES, type OrderStatus } from '../../../shared/order-machine';
+import type { Caller } from '../services/auth.service';
 import { AppError } from '../services/errors';
+import { PHOTO_MAX_BYTES } from '../config';
 import type { RouteServices } from './services';
 
 const ListOrdersQuery = z.object({
@@ -21,6 +24,32 @@ const ListOrdersQuery = z.object({
     }),
 });
 
+/**
+ * The part's bytes. Refused the moment they pass PHOTO_MAX_BYTES (the multipart fileSize limit):
+ * the rest of a 100 MB body is neither buffered nor waited for. A body cut off mid-way (the
+ * connection dropped) ends here too, and nothing is stored.
+ */
+function readPhoto(file: MultipartFile): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const stream = file.file;
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.once('limit', () => {
+      chunks.length = 0;
+      reject(new AppError('PHOTO_TOO_LARGE'));
+    });
+    stream.once('end', () => (stream.truncated ? reject(new AppError('PHOTO_TOO_LARGE')) : resolve(Buffer.concat(chunks))));
+    // Malformed multipart (the body ends inside the part) or a dropped connection.
+    stream.on('error', () => reject(new AppError('PHOTO_MISSING')));
+    stream.once('close', () => {
+      if (!stream.readableEnded) reject(new AppError('PHOTO_MISSING'));
+    });
+  });
+}
+
+/** Room for the multipart boundaries, part headers and a small form field or two (wx.uploadFile's formData). */
+const MULTIPART_OVERHEAD_BYTES = 1024 * 1024;
+
 const PhotoQuery = z.object({
   exp: z.coerce.number({ invalid_type_error: '链接已失效' }).int('链接已失效').positive('链接已失效').optional(),
   sig: z.string().max(128, '链接已失效').optional(),
@@ -31,7 +60,7 @@ export const orderRoutes: FastifyPluginAsyncZod<{ services: RouteServices }> = a
   app.decorateRequest('userId', '');
   // onRequest: an unauthenticated upload is refused before its body is read.
   app.addHook('onRequest', async (request) => {
-    request.userId = (await services.auth.authenticate(request.headers.authorization)).userId;
+    request.userId = (await services.auth.requireApplicant(request.headers.authorization)).userId;
   });
 
   app.post('/api/orders', { schema: { body: CreateOrderBody } }, async (request, reply) => {
@@ -51,12 +80,18 @@ export const orderRoutes: FastifyPluginAsyncZod<{ services: RouteServices }> = a
     url: '/api/orders/:id/photo',
     schema: { params: OrderIdParams },
     handler: async (request, reply) => {
+      // A body that says it is too large is refused before a byte of it is read; the connection
+      // is closed after the answer so the rest is never received (an error answered while the
+      // body may still be arriving closes the connection too: see the error handler).
+      const declared = Number(request.headers['content-length']);
+      if (declared > PHOTO_MAX_BYTES + MULTIPART_OVERHEAD_BYTES) throw new AppError('PHOTO_TOO_LARGE');
+      // Only the part's bytes are used: its filename and content type are the client's word.
       const file = await request.file();
       if (!file || file.fieldname !== 'photo') {
         file?.file.resume();
         throw new AppError('PHOTO_MISSING');
       }
-      const bytes = await file.toBuffer();
+      const bytes = await readPhoto(file);
       const view = await services.orders.uploadPhoto(request.userId, request.params.id, bytes);
       return reply.code(202).send(view);
     },
@@ -71,14 +106,21 @@ export const orderRoutes: FastifyPluginAsyncZod<{ services: RouteServices }> = a
   );
 };
 
+/** The bearer behind a file request: an applicant's id, or staff / an API key (who need a signed URL). */
+function fileAccess(caller: Caller | null): { userId: string | null; notApplicant: boolean } {
+  if (!caller) return { userId: null, notApplicant: false };
+  if (caller.kind === 'session' && caller.user.role === 'applicant') return { userId: caller.user.userId, notApplicant: false };
+  return { userId: null, notApplicant: true };
+}
+
 /**
  * The processed photo. An <img> cannot send a header, so a signed URL (from OrderView.photoUrl)
  * works as well as the owner's bearer token.
  */
 export const photoFileRoutes: FastifyPluginAsyncZod<{ services: RouteServices }> = async (app, { services }) => {
   app.get('/api/orders/:id/photo.jpg', { schema: { params: OrderIdParams, querystring: PhotoQuery } }, async (request, reply) => {
-    const user = await services.auth.userFromHeader(request.headers.authorization);
-    const jpeg = await services.orders.photoFile(request.params.id, { userId: user?.userId ?? null, ...request.query });
+    const access = fileAccess(await services.auth.identify(request.headers.authorization));
+    const jpeg = await services.orders.photoFile(request.params.id, { ...access, ...request.query });
     return reply
       .header('Content-Type', 'image/jpeg')
       .header('Cache-Control', 'private, no-store')
@@ -87,8 +129,8 @@ export const photoFileRoutes: FastifyPluginAsyncZod<{ services: RouteServices }>
   });
 
   app.get('/api/orders/:id/receipt.png', { schema: { params: OrderIdParams, querystring: PhotoQuery } }, async (request, reply) => {
-    const user = await services.auth.userFromHeader(request.headers.authorization);
-    const png = await services.receipts.receiptPng(request.params.id, { userId: user?.userId ?? null, ...request.query });
+    const access = fileAccess(await services.auth.identify(request.headers.authorization));
+    const png = await services.receipts.receiptPng(request.params.id, { ...access, ...request.query });
     return reply
       .header('Content-Type', 'image/png')
       .header('Cache-Control', 'private, no-store')

@@ -1,4 +1,4 @@
-/** Staff: login and who-am-I, the review desk, and the counter's receipt look-up. Thin. */
+/** Sign-in for staff, who-am-I and logout for everyone, the review desk, and the counter's receipt look-up. Thin. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ReceiptNumberParams, RejectBody, ReviewOrderParams, StaffLoginBody } from '../../../shared/api';
 import type { SessionUser } from '../repositories/user.repository';
@@ -17,6 +17,11 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: RouteServices }> = as
     services.auth.staffLogin(request.body.username, request.body.password),
   );
   app.get('/api/auth/me', async (request) => services.auth.me(request.headers.authorization));
+  // Ends this session (applicant or staff); the token answers 401 afterwards.
+  app.post('/api/auth/logout', async (request, reply) => {
+    await services.auth.logout(request.headers.authorization);
+    return reply.code(204).send();
+  });
 };
 
 export const reviewRoutes: FastifyPluginAsyncZod<{ services: RouteServices }> = async (app, { services }) => {

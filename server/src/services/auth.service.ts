@@ -1,7 +1,12 @@
 /**
  * Sessions: a random bearer token is handed out once; only its SHA-256 is stored. Applicants sign
  * in with WeChat (wx.login code → jscode2session → openid); local mode adds nickname login for the
- * h5 demo and development. Staff sign in with a password.
+ * h5 demo and development. Staff sign in with a password. A session ends at its expiry
+ * (applicants: `sessionDays`; staff: `staffSessionHours`, one shift) or at logout.
+ *
+ * Who may call what: applicant routes take applicant sessions only (staff get 403
+ * APPLICANT_ONLY); review routes reviewers and admins; counter routes counter staff, admins and API
+ * keys. No credential is 401; a valid credential of the wrong kind (an API key included) is 403.
  */
 import type { MeView, StaffLoginView, StaffRole, UserRole } from '../../../shared/api';
 import type { AuthMode } from '../config';
@@ -9,6 +14,9 @@ import type { Clock } from '../repositories/clock.repository';
 import type { CryptoRepository } from '../repositories/crypto.repository';
 import type { SessionUser, UserRepository } from '../repositories/user.repository';
 import type { WeChatApi } from '../wechat/wechat-api';
+
+/** What a bearer token turned out to be. */
+export type Caller = { kind: 'session'; user: SessionUser } | { kind: 'api_key'; key: { id: string; name: string } };
 
 /** Who is calling a staff endpoint: a signed-in staff member or the permit platform's key. */
 export interface StaffActor {
@@ -41,6 +49,7 @@ export class AuthService {
       clock: Clock;
       authMode: AuthMode;
       sessionDays: number;
+      staffSessionHours: number;
       wechat: WeChatApi;
       log: AuthLogger;
     },
@@ -52,7 +61,7 @@ export class AuthService {
     const now = clock.now();
     const userId = crypto.newId();
     await users.createUser({ id: userId, nickname, openid: null, createdAt: now.toISOString() });
-    return { token: await this.openSession(userId, now) };
+    return { token: await this.openSession(userId, now, this.applicantSessionMs()) };
   }
 
   async wechatLogin(code: string): Promise<{ token: string }> {
@@ -66,7 +75,7 @@ export class AuthService {
     const now = clock.now();
     const user = await users.userForOpenid(session.value.openid, { id: crypto.newId(), nickname: '微信用户', createdAt: now.toISOString() });
     if (user.role !== 'applicant') throw new AppError('FORBIDDEN');
-    return { token: await this.openSession(user.userId, now) };
+    return { token: await this.openSession(user.userId, now, this.applicantSessionMs()) };
   }
 
   async staffLogin(username: string, password: string): Promise<StaffLoginView> {
@@ -75,7 +84,7 @@ export class AuthService {
     // Always one scrypt, found or not: the answer time does not tell which usernames exist.
     const ok = await crypto.verifyPassword(password, staff?.passwordHash ?? null);
     if (!staff || !ok) throw new AppError('BAD_CREDENTIALS');
-    return { token: await this.openSession(staff.userId, clock.now()), role: staff.role as StaffRole, name: staff.name };
+    return { token: await this.openSession(staff.userId, clock.now(), this.deps.staffSessionHours * 3_600_000), role: staff.role as StaffRole, name: staff.name };
   }
 
   async me(header: string | undefined): Promise<MeView> {
@@ -83,47 +92,72 @@ export class AuthService {
     return { role: user.role, name: user.nickname };
   }
 
-  /** The signed-in user, who must have one of `roles` (else 401 without a session, 403 with one). */
-  async requireRole(header: string | undefined, roles: readonly UserRole[]): Promise<SessionUser> {
-    const user = await this.authenticate(header);
-    if (!roles.includes(user.role)) throw new AppError('FORBIDDEN');
-    return user;
+  /** Ends the caller's session: the token answers 401 from now on. API keys are revoked by the
+   * admin, not here. */
+  async logout(header: string | undefined): Promise<void> {
+    const match = BEARER.exec(header?.trim() ?? '');
+    const caller = await this.identify(header);
+    if (!match || !caller) throw new AppError('UNAUTHORIZED');
+    if (caller.kind !== 'session') throw new AppError('FORBIDDEN');
+    // Two logouts at once: the second finds nothing, which is what it wanted.
+    await this.deps.users.deleteSession(this.deps.crypto.hashToken(match[1]!));
+  }
+
+  /** The signed-in user, who must have one of `roles` (else 401 without a credential, 403 with
+   * one of another kind: `refusal`, FORBIDDEN unless said otherwise). */
+  async requireRole(header: string | undefined, roles: readonly UserRole[], refusal: 'FORBIDDEN' | 'APPLICANT_ONLY' = 'FORBIDDEN'): Promise<SessionUser> {
+    const caller = await this.identify(header);
+    if (!caller) throw new AppError('UNAUTHORIZED');
+    if (caller.kind !== 'session' || !roles.includes(caller.user.role)) throw new AppError(refusal);
+    return caller.user;
+  }
+
+  /** An applicant's session; staff and API keys are told the route is for applicants (403). */
+  requireApplicant(header: string | undefined): Promise<SessionUser> {
+    return this.requireRole(header, ['applicant'], 'APPLICANT_ONLY');
   }
 
   /** Counter staff (or admin) by session, or the permit platform by API key. */
   async requireCounter(header: string | undefined): Promise<StaffActor> {
-    const user = await this.userFromHeader(header);
-    if (user) {
-      if (user.role !== 'counter' && user.role !== 'admin') throw new AppError('FORBIDDEN');
-      return { type: 'staff', id: user.userId, name: user.nickname, role: user.role };
-    }
-    const match = BEARER.exec(header?.trim() ?? '');
-    if (match) {
-      const key = await this.deps.users.findApiKey(this.deps.crypto.hashToken(match[1]!));
-      if (key) return { type: 'api_key', id: key.id, name: key.name, role: 'api_key' };
-    }
-    throw new AppError('UNAUTHORIZED');
+    const caller = await this.identify(header);
+    if (!caller) throw new AppError('UNAUTHORIZED');
+    if (caller.kind === 'api_key') return { type: 'api_key', id: caller.key.id, name: caller.key.name, role: 'api_key' };
+    const user = caller.user;
+    if (user.role !== 'counter' && user.role !== 'admin') throw new AppError('FORBIDDEN');
+    return { type: 'staff', id: user.userId, name: user.nickname, role: user.role };
   }
 
-  private async openSession(userId: string, now: Date): Promise<string> {
-    const { users, crypto, sessionDays } = this.deps;
+  /** A live session or an unrevoked API key behind an `Authorization` header, or null. */
+  async identify(header: string | undefined): Promise<Caller | null> {
+    const match = BEARER.exec(header?.trim() ?? '');
+    if (!match) return null;
+    const { users, crypto, clock } = this.deps;
+    const hash = crypto.hashToken(match[1]!);
+    const user = await users.findBySession(hash, clock.now().toISOString());
+    if (user) return { kind: 'session', user };
+    const key = await users.findApiKey(hash);
+    return key ? { kind: 'api_key', key } : null;
+  }
+
+  private applicantSessionMs(): number {
+    return this.deps.sessionDays * 86_400_000;
+  }
+
+  private async openSession(userId: string, now: Date, lifetimeMs: number): Promise<string> {
+    const { users, crypto } = this.deps;
     const token = crypto.newToken();
-    const expiresAt = new Date(now.getTime() + sessionDays * 86_400_000);
+    const expiresAt = new Date(now.getTime() + lifetimeMs);
+    // Sign-ins are rate-limited, so this sweep of run-out sessions stays cheap and rare.
+    await users.deleteExpiredSessions(now.toISOString());
     await users.createSession({ tokenHash: crypto.hashToken(token), userId, createdAt: now.toISOString(), expiresAt: expiresAt.toISOString() });
     return token;
   }
 
-  /** The user behind an `Authorization` header value, or null. */
-  async userFromHeader(header: string | undefined): Promise<SessionUser | null> {
-    const match = BEARER.exec(header?.trim() ?? '');
-    if (!match) return null;
-    const { users, crypto, clock } = this.deps;
-    return (await users.findBySession(crypto.hashToken(match[1]!), clock.now().toISOString())) ?? null;
-  }
-
+  /** Any signed-in person (an API key is not a person: 403). */
   async authenticate(header: string | undefined): Promise<SessionUser> {
-    const user = await this.userFromHeader(header);
-    if (!user) throw new AppError('UNAUTHORIZED');
-    return user;
+    const caller = await this.identify(header);
+    if (!caller) throw new AppError('UNAUTHORIZED');
+    if (caller.kind !== 'session') throw new AppError('FORBIDDEN');
+    return caller.user;
   }
 }

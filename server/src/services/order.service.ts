@@ -12,9 +12,10 @@ import type { PhotoReport } from '../../../shared/photo-report';
 import type { Clock } from '../repositories/clock.repository';
 import type { CryptoRepository } from '../repositories/crypto.repository';
 import type { OrderRecord, OrderRepository, TransitionWrite } from '../repositories/order.repository';
+import type { ImageHeaderRead } from '../repositories/media.repository';
 import type { PhotoStoreRepository } from '../repositories/photo-store.repository';
 import { AppError } from './errors';
-import { sniffImageFormat } from './image-format';
+import { checkUpload } from './image-format';
 
 export const PROCESS_PHOTO_JOB = 'process-photo';
 
@@ -38,7 +39,10 @@ type ApplicantInput = { name: string; idNumber: string; phone: string; consent: 
 
 /** How a file of an order is asked for: the caller's session, and/or a signed URL's query. */
 export interface FileAccess {
+  /** The signed-in applicant, or null. */
   userId: string | null;
+  /** The bearer is staff or an API key: without a valid signed URL they are refused (403). */
+  notApplicant?: boolean;
   exp?: number;
   sig?: string;
 }
@@ -48,6 +52,8 @@ export class OrderService {
     private readonly deps: {
       orders: OrderRepository;
       photos: PhotoStoreRepository;
+      /** Reads an image header without decoding pixels (media repository). */
+      readImageHeader: (bytes: Buffer) => Promise<ImageHeaderRead>;
       crypto: CryptoRepository;
       clock: Clock;
       /** Wakes the job runner after a job was queued. */
@@ -80,7 +86,9 @@ export class OrderService {
     const order = await this.owned(userId, orderId);
     // Refuse a wrong status before the upload is stored (throws TransitionError → 409).
     transition(order.status, 'upload_photo', 'applicant');
-    if (!sniffImageFormat(bytes)) throw new AppError('PHOTO_UNREADABLE');
+    // Only the bytes count: what the client calls the file, or its type, is never used.
+    const verdict = await checkUpload(bytes, this.deps.readImageHeader);
+    if (!verdict.ok) throw new AppError(verdict.code);
     const uploadId = crypto.newId();
     await photos.put(orderId, uploadId, 'original', bytes);
     const payload: ProcessPhotoPayload = { orderId, uploadId };
@@ -113,20 +121,49 @@ export class OrderService {
     return this.view(await this.mustFind(orderId));
   }
 
-  /** Submits for review, recording the answers to requestSubscribeMessage given with the tap. */
+  /**
+   * Submits for review, recording the answers to requestSubscribeMessage given with the tap.
+   * Idempotent for the owner's repeat: a double-tapped 提交 (the second request arriving while or
+   * after the first commits) answers the same submitted order, with one history row; once a
+   * reviewer has picked the order up (or in any other status) a submit is 409 as before.
+   */
   async submit(userId: string, orderId: string, body?: SubmitBody): Promise<OrderView> {
     const order = await this.owned(userId, orderId);
+    if (order.status === 'submitted') return this.view(order);
     transition(order.status, 'submit', 'applicant');
     if (!order.applicant) throw new AppError('APPLICANT_MISSING');
+    // A `ready` order left alone past retention lost its photo: a new one has to be taken.
+    if (order.photoPurgedAt) throw new AppError('PHOTO_PURGED');
     const set = { submittedAt: this.deps.clock.now().toISOString(), claimedBy: null, claimExpiresAt: null };
-    if (!(await this.move(order, 'submit', 'applicant', { set, subscriptions: body?.subscriptions }))) throw new AppError('WRONG_STATUS');
+    if (!(await this.move(order, 'submit', 'applicant', { set, subscriptions: body?.subscriptions }))) {
+      // The other tap of a double tap won the race: answer what it made.
+      const now = await this.mustFind(orderId);
+      if (now.status === 'submitted') return this.view(now);
+      throw new AppError('WRONG_STATUS');
+    }
     return this.view(await this.mustFind(orderId));
   }
 
   /** The processed photo for the owner (bearer token) or for a valid signed URL. */
   async photoFile(orderId: string, access: FileAccess): Promise<Buffer> {
     const order = await this.deps.orders.findById(orderId);
-    return this.readPhoto(this.checkFileAccess(order, order?.photoKey ? photoSubject(order.id, order.photoKey) : null, access));
+    const subject = order?.photoKey ? photoSubject(order.id, order.photoKey) : null;
+    if (order?.photoPurgedAt) this.refusePurged(order, subject, access);
+    return this.readPhoto(this.checkFileAccess(order, subject, access));
+  }
+
+  /**
+   * A file of an order whose photos were purged: 410 PHOTO_PURGED for whoever could have had it —
+   * the owner, or the holder of a URL once signed for `subject`, even one that has run out since
+   * (an old link says what happened instead of failing). Anyone else learns nothing (401/404).
+   */
+  refusePurged(order: OrderRecord, subject: string | null, access: FileAccess): never {
+    const { exp, sig } = access;
+    if (subject && exp !== undefined && sig !== undefined && this.deps.crypto.verify(`${subject}:${exp}`, sig)) {
+      throw new AppError('PHOTO_PURGED');
+    }
+    this.checkFileAccess(order, null, access);
+    throw new AppError('PHOTO_PURGED');
   }
 
   /**
@@ -139,6 +176,7 @@ export class OrderService {
     if (order && subject && exp !== undefined && sig !== undefined && exp * 1000 >= this.deps.clock.now().getTime()) {
       if (this.deps.crypto.verify(`${subject}:${exp}`, sig)) return order;
     }
+    if (access.notApplicant) throw new AppError('FORBIDDEN');
     if (access.userId === null) throw new AppError('UNAUTHORIZED');
     if (!order || order.userId !== access.userId) throw new AppError('NOT_FOUND');
     return order;
@@ -151,9 +189,9 @@ export class OrderService {
     return `${path}?exp=${exp}&sig=${this.deps.crypto.sign(`${subject}:${exp}`)}`;
   }
 
-  /** The processed photo's signed URL; it changes with every new photo. */
-  photoUrl(order: Pick<OrderRecord, 'id' | 'photoKey'>): string | null {
-    return order.photoKey ? this.signedUrl(`/api/orders/${order.id}/photo.jpg`, photoSubject(order.id, order.photoKey)) : null;
+  /** The processed photo's signed URL; it changes with every new photo. Null once purged. */
+  photoUrl(order: Pick<OrderRecord, 'id' | 'photoKey' | 'photoPurgedAt'>): string | null {
+    return order.photoKey && !order.photoPurgedAt ? this.signedUrl(`/api/orders/${order.id}/photo.jpg`, photoSubject(order.id, order.photoKey)) : null;
   }
 
   // ---- system (the process-photo job) ----
@@ -162,6 +200,21 @@ export class OrderService {
   async pendingUpload(payload: ProcessPhotoPayload): Promise<OrderRecord | null> {
     const order = await this.deps.orders.findById(payload.orderId);
     return order && order.status === 'processing' && order.uploadId === payload.uploadId ? order : null;
+  }
+
+  /**
+   * The stored files an order still needs (keys): its current photo, and while an upload waits
+   * for its job, that upload's original and the photo the job may have written before a crash.
+   * Nothing once the order's photos were purged, or when there is no such order.
+   */
+  async filesInUse(orderId: string): Promise<{ originals: string[]; photos: string[] }> {
+    const order = await this.deps.orders.findById(orderId);
+    if (!order || order.photoPurgedAt) return { originals: [], photos: [] };
+    const pending = order.status === 'processing' && order.uploadId ? order.uploadId : null;
+    return {
+      originals: pending ? [pending] : [],
+      photos: [order.photoKey, pending].filter((k): k is string => k !== null),
+    };
   }
 
   /** Records the engine's verdict: ready when every blocking check passed, else needs_retake. */
@@ -226,6 +279,7 @@ export class OrderService {
       status: order.status,
       report: order.report,
       photoUrl: this.photoUrl(order),
+      photoPurgedAt: order.photoPurgedAt,
       applicant: order.applicant
         ? {
             name: order.applicant.name,
@@ -238,7 +292,7 @@ export class OrderService {
       createdAt: order.createdAt,
       updatedAt: order.updatedAt,
       receipt: receipt ? { number: receipt.number, issuedAt: receipt.issuedAt, expiresAt: receipt.expiresAt, usedAt: receipt.usedAt } : null,
-      receiptUrl: receipt ? this.signedUrl(`/api/orders/${order.id}/receipt.png`, receiptSubject(order.id, receipt.number)) : null,
+      receiptUrl: receipt && !order.photoPurgedAt ? this.signedUrl(`/api/orders/${order.id}/receipt.png`, receiptSubject(order.id, receipt.number)) : null,
       review: decision
         ? {
             decision: decision.decision,

@@ -39,9 +39,35 @@ export class PhotoProcessingService {
     await photos.delete(payload.orderId, payload.uploadId, 'original');
   }
 
+  /**
+   * Run at start, before jobs and requests (one server process per data directory): removes what
+   * a crash left in the photo store — temporary files of interrupted writes, originals no job will
+   * read (an upload killed between storing the file and committing the order), photos no order
+   * points at. Files changed at or after `before` are left alone. Receipts are not touched.
+   */
+  async sweep(before: number): Promise<number> {
+    const { orders, photos } = this.deps;
+    let removed = 0;
+    for (const orderId of await photos.orderIds()) {
+      const files = (await photos.files(orderId)).filter((f) => f.kind !== 'receipt' && f.mtimeMs < before);
+      if (files.length === 0) continue;
+      const inUse = await orders.filesInUse(orderId);
+      for (const f of files) {
+        const needed =
+          (f.kind === 'original' && inUse.originals.includes(f.key)) || (f.kind === 'photo' && inUse.photos.includes(f.key));
+        if (needed) continue;
+        await photos.remove(orderId, f);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
   /** After the last failed attempt. */
   async giveUp(payload: ProcessPhotoPayload): Promise<void> {
-    await this.deps.orders.recordProcessingFailure(payload);
+    // The original goes first: once the order shows the failure, nothing of the upload is left.
+    // (A crash in between: the rerun finds no original and records the same failure.)
     await this.deps.photos.delete(payload.orderId, payload.uploadId, 'original');
+    await this.deps.orders.recordProcessingFailure(payload);
   }
 }

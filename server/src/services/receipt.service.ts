@@ -43,7 +43,10 @@ export class ReceiptService {
     const { orders, orderViews } = this.deps;
     const found = await orders.findById(orderId);
     const receipt = found ? await orders.receiptForOrder(found.id) : undefined;
-    const order = orderViews.checkFileAccess(found, receipt ? receiptSubject(orderId, receipt.number) : null, access);
+    const subject = receipt ? receiptSubject(orderId, receipt.number) : null;
+    // Past retention the receipt image went with the photo (never drawn again without it).
+    if (found?.photoPurgedAt && receipt) orderViews.refusePurged(found, subject, access);
+    const order = orderViews.checkFileAccess(found, subject, access);
     if (!receipt) throw new AppError('RECEIPT_NOT_FOUND');
     if (order.status === 'expired') throw new AppError('RECEIPT_EXPIRED');
     const { photos, render } = this.deps;

@@ -119,7 +119,7 @@ export class ReviewService {
             decidedAt: now.toISOString(),
           },
         });
-        if (!ok) throw new AppError('NOT_CLAIMED');
+        if (!ok) throw new AppError(await this.lostDecision(orderId));
         break;
       } catch (err) {
         // A collision in the UNIQUE index (astronomically rare with 36^10 per city and day): draw again.
@@ -158,12 +158,18 @@ export class ReviewService {
         decidedAt: now.toISOString(),
       },
     });
-    if (!ok) throw new AppError('NOT_CLAIMED');
+    if (!ok) throw new AppError(await this.lostDecision(orderId));
     this.deps.onNotification?.();
     return this.reviewView(reviewer, await this.find(orderId));
   }
 
   // ---- helpers ----
+
+  /** Why a decision did not apply after the claim check passed: another decision (a double tap,
+   * approve and reject at once) got there first, or someone took the run-out claim over. */
+  private async lostDecision(orderId: string): Promise<'WRONG_STATUS' | 'NOT_CLAIMED'> {
+    return (await this.find(orderId)).status === 'in_review' ? 'NOT_CLAIMED' : 'WRONG_STATUS';
+  }
 
   private async mustHoldClaim(reviewer: SessionUser, orderId: string): Promise<OrderRecord> {
     const order = await this.find(orderId);

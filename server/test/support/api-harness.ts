@@ -14,12 +14,17 @@ import { idCheckChar } from '../../../shared/identity';
 import type { OrderStatus } from '../../../shared/order-machine';
 import type { PhotoReport } from '../../../shared/photo-report';
 import { buildApp, type AppDeps } from '../../src/app';
-import { loadWeChatConfig, type AppConfig, type WeChatConfig } from '../../src/config';
+import { RATE_LIMIT_NAMES, loadWeChatConfig, type AppConfig, type RateLimits, type WeChatConfig } from '../../src/config';
 import type { PhotoProcessor } from '../../src/services/photo-processing.service';
 
 export function tempDataDir(): { dir: string; remove: () => void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'zphz-api-'));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Every rate limit far above what a test does. */
+export function unlimitedRates(): RateLimits {
+  return Object.fromEntries(RATE_LIMIT_NAMES.map((name) => [name, { max: 1_000_000, windowMs: 60_000 }])) as RateLimits;
 }
 
 export function testConfig(dataDir: string, overrides: Partial<AppConfig> = {}): AppConfig {
@@ -33,6 +38,15 @@ export function testConfig(dataDir: string, overrides: Partial<AppConfig> = {}):
     encryptionKey: randomBytes(32),
     photoRetentionDays: 30,
     sessionDays: 30,
+    // Tests move their clocks by months (sessionDays: 365 where they do); staff sessions outlast
+    // those jumps here (permissions.test.ts checks real lifetimes).
+    staffSessionHours: 400 * 24,
+    // Tests sign in and upload from one address far more often than a person would;
+    // abuse-limits.test.ts checks the real limits.
+    rateLimits: unlimitedRates(),
+    corsOrigins: [],
+    bodyLimitBytes: 64 * 1024,
+    trustProxy: false,
     poolSize: 1,
     jobPollMs: 50,
     h5Dir: path.join(dataDir, 'no-h5-build'),

@@ -116,6 +116,8 @@ export default function OrderDetailPage() {
       <Card title="证件照">
         {current.photoUrl ? (
           <Image className="detail__photo" src={apiUrl(current.photoUrl)} mode="aspectFit" />
+        ) : current.photoPurgedAt ? (
+          <Text className="detail__label">照片已超过保存期限,已按规定删除</Text>
         ) : (
           <Text className="detail__label">还没有处理好的照片</Text>
         )}
