@@ -6,6 +6,7 @@
 import type { Clock } from '../repositories/clock.repository';
 import type { JobRecord, JobRepository } from '../repositories/job.repository';
 import type { JobRegistry } from './job-registry';
+import { PollLoop } from './poll-loop';
 
 export interface JobRunnerOptions {
   concurrency: number;
@@ -22,15 +23,18 @@ export interface JobLogger {
 
 export class JobRunner {
   private readonly active = new Set<Promise<void>>();
-  private stopped = true;
-  private pumping: Promise<void> | null = null;
-  private again = false;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly loop: PollLoop;
 
   constructor(
     private readonly deps: { jobs: JobRepository; registry: JobRegistry; clock: Clock; log: JobLogger },
     private readonly options: JobRunnerOptions,
-  ) {}
+  ) {
+    this.loop = new PollLoop(() => this.claimWhileFree(), options.pollMs, (err) => deps.log.error({ err }, 'job runner failed to claim a job'));
+  }
+
+  private get stopped(): boolean {
+    return this.loop.stopped;
+  }
 
   async start(): Promise<void> {
     const { jobs, registry, clock, log } = this.deps;
@@ -38,54 +42,35 @@ export class JobRunner {
     if (unknown.length > 0) throw new Error(`job runner: no handler registered for pending job(s): ${unknown.join(', ')}`);
     const requeued = await jobs.requeueRunning(clock.now());
     if (requeued > 0) log.info({ requeued }, 'jobs interrupted by a stop were queued again');
-    this.stopped = false;
-    this.timer = setInterval(() => this.wake(), this.options.pollMs);
-    this.timer.unref();
-    this.wake();
+    this.loop.start();
   }
 
   /** Look for work now (called after a job is queued). */
   wake(): void {
-    if (this.stopped) return;
-    this.pump().catch((err: unknown) => this.deps.log.error({ err }, 'job runner failed to claim a job'));
+    this.loop.wake();
   }
 
   /** Stops claiming and waits for jobs in flight to settle (their outcome is not recorded). */
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.loop.stop();
   }
 
   async drain(): Promise<void> {
     // A claim in progress may still add a job: wait for it too.
-    while (this.active.size > 0 || this.pumping) await Promise.allSettled([...this.active, this.pumping]);
-  }
-
-  private pump(): Promise<void> {
-    if (this.pumping) {
-      this.again = true;
-      return this.pumping;
-    }
-    this.pumping = this.claimWhileFree().finally(() => {
-      this.pumping = null;
-    });
-    return this.pumping;
+    do await Promise.allSettled([...this.active, this.loop.settled()]);
+    while (this.active.size > 0);
   }
 
   private async claimWhileFree(): Promise<void> {
-    do {
-      this.again = false;
-      while (!this.stopped && this.active.size < this.options.concurrency) {
-        const job = await this.deps.jobs.claimNext(this.deps.clock.now());
-        if (!job) break;
-        const run: Promise<void> = this.execute(job).finally(() => {
-          this.active.delete(run);
-          this.wake();
-        });
-        this.active.add(run);
-      }
-    } while (this.again && !this.stopped);
+    while (!this.stopped && this.active.size < this.options.concurrency) {
+      const job = await this.deps.jobs.claimNext(this.deps.clock.now());
+      if (!job) break;
+      const run: Promise<void> = this.execute(job).finally(() => {
+        this.active.delete(run);
+        this.wake();
+      });
+      this.active.add(run);
+    }
   }
 
   private async execute(job: JobRecord): Promise<void> {

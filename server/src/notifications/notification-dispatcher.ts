@@ -20,6 +20,7 @@
  * running side by side on one database: a claimed row is not due again until it runs out.
  */
 import { orderDetailPage, templateData, templateKindOf, type TemplateKind } from '../../../shared/wechat';
+import { PollLoop } from '../jobs/poll-loop';
 import type { Clock } from '../repositories/clock.repository';
 import type { DeliveryOutcome, DeliveryRecord, NotificationRepository } from '../repositories/notification.repository';
 import { ERRCODE_NO_QUOTA, type WeChatApi, type WeChatResult } from '../wechat/wechat-api';
@@ -53,10 +54,7 @@ function maskOpenid(openid: string): string {
 }
 
 export class NotificationDispatcher {
-  private stopped = true;
-  private timer: NodeJS.Timeout | null = null;
-  private pumping: Promise<void> | null = null;
-  private again = false;
+  private readonly loop: PollLoop;
 
   constructor(
     private readonly deps: {
@@ -67,29 +65,29 @@ export class NotificationDispatcher {
       log: DispatcherLogger;
     },
     private readonly options: DispatcherOptions,
-  ) {}
+  ) {
+    this.loop = new PollLoop(() => this.sendDue(), options.pollMs, (err) => deps.log.error({ err }, 'notification dispatcher failed'));
+  }
+
+  private get stopped(): boolean {
+    return this.loop.stopped;
+  }
 
   async start(): Promise<void> {
     const requeued = await this.deps.notifications.requeueSending(this.deps.clock.now().getTime());
     if (requeued > 0) this.deps.log.info({ requeued }, 'notifications interrupted by a crash were queued again');
-    this.stopped = false;
-    this.timer = setInterval(() => this.wake(), this.options.pollMs);
-    this.timer.unref();
-    this.wake();
+    this.loop.start();
   }
 
   /** Look for due notifications now (called after one was committed). */
   wake(): void {
-    if (this.stopped) return;
-    this.pump().catch((err: unknown) => this.deps.log.error({ err }, 'notification dispatcher failed'));
+    this.loop.wake();
   }
 
   /** Stops claiming and waits for the send in flight (its outcome is recorded). */
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    while (this.pumping) await this.pumping.catch(() => undefined);
+    this.loop.stop();
+    await this.loop.settled();
   }
 
   /** The delay after the n-th failed attempt (n ≥ 1). */
@@ -97,34 +95,20 @@ export class NotificationDispatcher {
     return Math.min(this.options.retryMaxMs, this.options.retryBaseMs * 2 ** (attempt - 1));
   }
 
-  private pump(): Promise<void> {
-    if (this.pumping) {
-      this.again = true;
-      return this.pumping;
-    }
-    this.pumping = this.sendDue().finally(() => {
-      this.pumping = null;
-    });
-    return this.pumping;
-  }
-
   private async sendDue(): Promise<void> {
     const { notifications, clock } = this.deps;
-    do {
-      this.again = false;
-      while (!this.stopped) {
-        const ids = await notifications.dueIds(clock.now().getTime(), BATCH);
-        let claimed = 0;
-        for (const id of ids) {
-          if (this.stopped) break;
-          const row = await notifications.claim(id, clock.now().getTime(), this.options.leaseMs);
-          if (!row) continue; // another loop took it
-          claimed++;
-          await notifications.finish(row.id, await this.deliver(row));
-        }
-        if (claimed === 0) break;
+    while (!this.stopped) {
+      const ids = await notifications.dueIds(clock.now().getTime(), BATCH);
+      let claimed = 0;
+      for (const id of ids) {
+        if (this.stopped) break;
+        const row = await notifications.claim(id, clock.now().getTime(), this.options.leaseMs);
+        if (!row) continue; // another loop took it
+        claimed++;
+        await notifications.finish(row.id, await this.deliver(row));
       }
-    } while (this.again && !this.stopped);
+      if (claimed === 0) break;
+    }
   }
 
   private async deliver(row: DeliveryRecord): Promise<DeliveryOutcome> {
