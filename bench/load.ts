@@ -19,14 +19,13 @@
  * (photos per worker before measuring, 10). Rate limits are lifted for the run: every request
  * comes from one address and one process.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { idCheckChar } from '../shared/identity';
 import { RATE_LIMIT_NAMES } from '../server/src/config';
+import { freePort, ServerProcess } from '../e2e/support/server';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, '..');
@@ -63,18 +62,6 @@ const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** The server's resident set (MB) and its high-water mark, from /proc. */
@@ -114,66 +101,33 @@ class Recorder {
 // ---- the server ----
 
 interface Server {
-  base: string;
-  child: ChildProcess;
+  process: ServerProcess;
   dataDir: string;
-  log: string[];
 }
 
 async function startServer(): Promise<Server> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'zphz-load-'));
-  const port = await freePort();
-  const standinPort = await freePort();
   const lifted = Object.fromEntries(
     RATE_LIMIT_NAMES.map((name) => [`RATE_LIMIT_${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`, '1000000/1']),
   );
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      ...lifted,
-      MALLOC_ARENA_MAX: '2',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      WECHAT_STANDIN_PORT: String(standinPort),
-      DATA_DIR: dataDir,
-      PHOTO_POOL_SIZE: String(POOL),
-      LOG_LEVEL: 'warn',
-      H5_DIR: path.join(dataDir, 'no-h5'),
-      WECHAT_APPID: '',
-      WECHAT_SECRET: '',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const running = await ServerProcess.start({
+    ...lifted,
+    MALLOC_ARENA_MAX: '2',
+    PORT: String(await freePort()),
+    HOST: '127.0.0.1',
+    WECHAT_STANDIN_PORT: String(await freePort()),
+    DATA_DIR: dataDir,
+    PHOTO_POOL_SIZE: String(POOL),
+    LOG_LEVEL: 'warn',
+    H5_DIR: path.join(dataDir, 'no-h5'),
+    WECHAT_APPID: '',
+    WECHAT_SECRET: '',
   });
-  const log: string[] = [];
-  const keep = (chunk: Buffer) => {
-    log.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-    if (log.length > 200) log.splice(0, log.length - 200);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${log.join('\n')}`);
-    try {
-      if ((await fetch(`${base}/api/client-config`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`server did not start in 60 s:\n${log.join('\n')}`);
-    await sleep(200);
-  }
-  return { base, child, dataDir, log };
+  return { process: running, dataDir };
 }
 
 async function stopServer(server: Server): Promise<void> {
-  if (server.child.exitCode === null) {
-    const exited = new Promise((r) => server.child.once('exit', r));
-    server.child.kill('SIGTERM');
-    await Promise.race([exited, sleep(15_000)]);
-    if (server.child.exitCode === null) server.child.kill('SIGKILL');
-  }
+  await server.process.stop(15_000);
   rmSync(server.dataDir, { recursive: true, force: true });
 }
 
@@ -331,7 +285,7 @@ async function main(): Promise<void> {
   );
 
   const server = await startServer();
-  const pid = server.child.pid!;
+  const pid = server.process.pid;
   let peak = 0;
   const sampler = setInterval(() => {
     try {
@@ -345,14 +299,14 @@ async function main(): Promise<void> {
     console.log(`server up (pid ${pid}): RSS ${memStart.rss} MB`);
 
     // Applicants: readers' orders (a few with a processed photo, most drafts), and one order per uploader.
-    const applicants = await Promise.all(Array.from({ length: 16 }, (_, i) => Client.signIn(server.base, { nickname: `读者${i}` }, '/api/auth/local-login')));
+    const applicants = await Promise.all(Array.from({ length: 16 }, (_, i) => Client.signIn(server.process.baseUrl, { nickname: `读者${i}` }, '/api/auth/local-login')));
     const readOrders = await Promise.all(Array.from({ length: READ_ORDERS }, (_, i) => newOrder(applicants[i % applicants.length]!)));
     const uploaders = await Promise.all(
-      Array.from({ length: UPLOADERS }, async (_, i) => newOrder(await Client.signIn(server.base, { nickname: `上传${i}` }, '/api/auth/local-login'))),
+      Array.from({ length: UPLOADERS }, async (_, i) => newOrder(await Client.signIn(server.process.baseUrl, { nickname: `上传${i}` }, '/api/auth/local-login'))),
     );
     const staff = {
-      reviewer: await Client.signIn(server.base, { username: 'reviewer', password: staffPassword(server.dataDir, 'reviewer') }, '/api/auth/staff-login'),
-      counter: await Client.signIn(server.base, { username: 'counter', password: staffPassword(server.dataDir, 'counter') }, '/api/auth/staff-login'),
+      reviewer: await Client.signIn(server.process.baseUrl, { username: 'reviewer', password: staffPassword(server.dataDir, 'reviewer') }, '/api/auth/staff-login'),
+      counter: await Client.signIn(server.process.baseUrl, { username: 'counter', password: staffPassword(server.dataDir, 'counter') }, '/api/auth/staff-login'),
     };
 
     // Warm-up: every worker processes WARMUP photos (V8 optimises the per-pixel code), readers warm the JIT.
@@ -473,7 +427,7 @@ async function main(): Promise<void> {
     console.log(`load average after the run: ${os.loadavg().map(r1).join(' / ')} (1 / 5 / 15 min; includes this benchmark)`);
     console.log(JSON.stringify(line));
   } catch (err) {
-    console.error(`benchmark failed: ${(err as Error).stack ?? String(err)}\n--- server log (last lines) ---\n${server.log.slice(-40).join('\n')}`);
+    console.error(`benchmark failed: ${(err as Error).stack ?? String(err)}\n--- server log (last lines) ---\n${server.process.output().split('\n').slice(-40).join('\n')}`);
     process.exitCode = 1;
   } finally {
     clearInterval(sampler);

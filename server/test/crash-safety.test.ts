@@ -12,10 +12,9 @@
  * WeChat is the stand-in, started here, reached over HTTP as the real host would be; with an app
  * id configured the server is not in local mode, so the reviewer comes from the admin CLI.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -27,6 +26,7 @@ import { openDatabase, type AppDb } from '../src/db/database';
 import { CryptoRepository } from '../src/repositories/crypto.repository';
 import { PhotoStoreRepository } from '../src/repositories/photo-store.repository';
 import { startStandin, type WeChatStandin } from '../src/wechat/standin';
+import { freePort, ServerProcess } from '../../e2e/support/server';
 import { allFiles, eventually, fixture, TEST_APPLICANT, tempDataDir } from './support/api-harness';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -35,83 +35,6 @@ const APPID = 'wx00000000crashtest';
 const SECRET = 'crash-test-secret';
 const TEMPLATE = 'crash-template-result';
 const PHOTOS = ['deepface-img3.jpg', 'deepface-img47.jpg', 'hivision-test1.jpg', 'hivision-test0.jpg'];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** One run of the server: spawned in its own process group, so a kill takes tsx and node together. */
-class ServerProcess {
-  private log = '';
-  private exitCode: number | null | undefined;
-  private readonly exited: Promise<void>;
-
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly baseUrl: string,
-  ) {
-    child.stdout?.on('data', (b: Buffer) => (this.log += b.toString()));
-    child.stderr?.on('data', (b: Buffer) => (this.log += b.toString()));
-    this.exited = new Promise((resolve) =>
-      child.once('exit', (code) => {
-        this.exitCode = code;
-        resolve();
-      }),
-    );
-  }
-
-  static async start(env: Record<string, string>, port: number): Promise<ServerProcess> {
-    const child = spawn(TSX, ['server/src/main.ts'], { cwd: ROOT, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    const server = new ServerProcess(child, `http://127.0.0.1:${port}`);
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      if (server.exitCode !== undefined) throw new Error(`server exited (${server.exitCode}) before it was healthy:\n${server.log}`);
-      const ok = await fetch(`${server.baseUrl}/api/health`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) return server;
-      if (Date.now() > deadline) {
-        await server.kill();
-        throw new Error(`server not healthy within 60 s:\n${server.log}`);
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-
-  output(): string {
-    return this.log;
-  }
-
-  /** SIGKILL to the whole group: no signal handler, no shutdown hook, no flush runs. */
-  async kill(): Promise<void> {
-    if (this.exitCode !== undefined || !this.child.pid) return;
-    try {
-      process.kill(-this.child.pid, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-    await this.exited;
-  }
-
-  /** SIGTERM: the clean stop main.ts does on a signal. */
-  async stop(): Promise<number | null | undefined> {
-    if (this.exitCode !== undefined || !this.child.pid) return this.exitCode;
-    process.kill(-this.child.pid, 'SIGTERM');
-    const timer = setTimeout(() => this.kill(), 10_000);
-    await this.exited;
-    clearTimeout(timer);
-    return this.exitCode;
-  }
-}
 
 const data = tempDataDir();
 const key = randomBytes(32);
@@ -150,7 +73,7 @@ const notificationRows = () => db.selectFrom('notifications').selectAll().orderB
 
 async function restart(label: string): Promise<void> {
   const started = performance.now();
-  server = await ServerProcess.start(env, port);
+  server = await ServerProcess.start(env);
   timings[`${label}: restart until healthy`] = Math.round(performance.now() - started);
 }
 
@@ -197,7 +120,7 @@ describe('SIGKILL and restart', () => {
     expect(reviewerPassword.length).toBeGreaterThan(8);
 
     let started = performance.now();
-    server = await ServerProcess.start(env, port);
+    server = await ServerProcess.start(env);
     timings['first start until healthy'] = Math.round(performance.now() - started);
     for (const code of ['alice.1', 'bob.1']) users[code] = (await ok<{ token: string }>('POST', '/api/auth/wechat', null, { code })).token;
 
