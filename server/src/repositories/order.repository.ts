@@ -7,6 +7,7 @@ import type { CertCode } from '../../../shared/certificates';
 import { transition, type Actor, type OrderEvent, type OrderStatus } from '../../../shared/order-machine';
 import type { PhotoReport } from '../../../shared/photo-report';
 import type { NotificationPayload } from '../../../shared/wechat';
+import type { Selectable } from 'kysely';
 import type { AppDb } from '../db/database';
 import type { DB } from '../db/schema';
 import type { CryptoRepository } from './crypto.repository';
@@ -77,6 +78,12 @@ export interface HistoryRecord {
   actor: Actor;
   at: string;
   note: string | null;
+}
+
+export interface OrderDetails {
+  history: HistoryRecord[];
+  receipt: ReceiptRecord | undefined;
+  decision: DecisionRecord | undefined;
 }
 
 /** A status change: the new status is the state machine's answer to `from` + `event` + `actor`. */
@@ -195,16 +202,31 @@ export class OrderRepository {
     return rows.map((r) => this.toRecord(r));
   }
 
-  async history(orderId: string): Promise<HistoryRecord[]> {
-    const rows = await this.db.selectFrom('order_history').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
-    return rows.map((r) => ({
-      from: r.from_status as OrderStatus | null,
-      to: r.to_status as OrderStatus,
-      event: r.event as OrderEvent | 'create',
-      actor: r.actor as Actor,
-      at: r.at,
-      note: r.note,
-    }));
+  /** What a view of each order needs beyond its row: history, receipt, latest decision — three
+   * queries for any number of orders (the order list used to make three per order). */
+  async details(orderIds: readonly string[]): Promise<Map<string, OrderDetails>> {
+    const out = new Map<string, OrderDetails>(orderIds.map((id) => [id, { history: [], receipt: undefined, decision: undefined }]));
+    if (orderIds.length === 0) return out;
+    const ids = [...orderIds];
+    const [history, receipts, decisions] = await Promise.all([
+      this.db.selectFrom('order_history').selectAll().where('order_id', 'in', ids).orderBy('id').execute(),
+      this.db.selectFrom('receipts').selectAll().where('order_id', 'in', ids).execute(),
+      this.db.selectFrom('review_decisions').selectAll().where('order_id', 'in', ids).orderBy('id').execute(),
+    ]);
+    for (const r of history) {
+      out.get(r.order_id)!.history.push({
+        from: r.from_status as OrderStatus | null,
+        to: r.to_status as OrderStatus,
+        event: r.event as OrderEvent | 'create',
+        actor: r.actor as Actor,
+        at: r.at,
+        note: r.note,
+      });
+    }
+    for (const r of receipts) out.get(r.order_id)!.receipt = toReceipt(r);
+    // Ordered by id: the last one written wins.
+    for (const r of decisions) out.get(r.order_id)!.decision = toDecision(r);
+    return out;
   }
 
   /** Moves the order if it is still in `t.from`; false when it was not. Throws TransitionError
@@ -321,16 +343,9 @@ export class OrderRepository {
     return row ? toReceipt(row) : undefined;
   }
 
-  async latestDecision(orderId: string): Promise<DecisionRecord | undefined> {
-    const row = await this.db.selectFrom('review_decisions').selectAll().where('order_id', '=', orderId).orderBy('id', 'desc').limit(1).executeTakeFirst();
-    return row
-      ? { decision: row.decision, reviewerId: row.reviewer_id, reasons: JSON.parse(row.reasons_json) as string[], note: row.note, decidedAt: row.decided_at }
-      : undefined;
-  }
-
   async decisions(orderId: string): Promise<DecisionRecord[]> {
     const rows = await this.db.selectFrom('review_decisions').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
-    return rows.map((row) => ({ decision: row.decision, reviewerId: row.reviewer_id, reasons: JSON.parse(row.reasons_json) as string[], note: row.note, decidedAt: row.decided_at }));
+    return rows.map(toDecision);
   }
 
   /** Approved orders whose receipt has run out. */
@@ -473,6 +488,10 @@ function auditRow(entry: AuditEntry, at: string) {
     details_json: entry.details === undefined ? null : JSON.stringify(entry.details),
     at,
   };
+}
+
+function toDecision(row: Selectable<DB['review_decisions']>): DecisionRecord {
+  return { decision: row.decision, reviewerId: row.reviewer_id, reasons: JSON.parse(row.reasons_json) as string[], note: row.note, decidedAt: row.decided_at };
 }
 
 function toReceipt(row: DB['receipts']): ReceiptRecord {

@@ -3,7 +3,7 @@
  * result of photo processing. Every status change goes through `transition()` and one repository
  * call that moves the order and writes its history together.
  */
-import { rejectReasonLabel, type HistoryEntry, type OrderView, type RejectReason, type SubmitBody } from '../../../shared/api';
+import { rejectReasonLabel, type OrderView, type RejectReason, type SubmitBody } from '../../../shared/api';
 import type { CertCode } from '../../../shared/certificates';
 import { getCity } from '../../../shared/cities';
 import { maskIdNumber, maskPhone } from '../../../shared/identity';
@@ -11,7 +11,7 @@ import { transition, type Actor, type OrderEvent, type OrderStatus } from '../..
 import type { PhotoReport } from '../../../shared/photo-report';
 import type { Clock } from '../repositories/clock.repository';
 import type { CryptoRepository } from '../repositories/crypto.repository';
-import type { OrderRecord, OrderRepository, TransitionWrite } from '../repositories/order.repository';
+import type { OrderDetails, OrderRecord, OrderRepository, TransitionWrite } from '../repositories/order.repository';
 import type { ImageHeaderRead } from '../repositories/media.repository';
 import type { PhotoStoreRepository } from '../repositories/photo-store.repository';
 import { AppError } from './errors';
@@ -76,8 +76,7 @@ export class OrderService {
   }
 
   async list(userId: string, statuses?: readonly OrderStatus[]): Promise<OrderView[]> {
-    const orders = await this.deps.orders.listByUser(userId, statuses);
-    return Promise.all(orders.map((o) => this.view(o)));
+    return this.views(await this.deps.orders.listByUser(userId, statuses));
   }
 
   /** Stores the upload (sealed), moves the order to processing and queues the job, then returns. */
@@ -269,9 +268,15 @@ export class OrderService {
 
   /** The order as its owner (or a reviewer) sees it: applicant masked, URLs signed. */
   async view(order: OrderRecord): Promise<OrderView> {
-    const history: HistoryEntry[] = (await this.deps.orders.history(order.id)).map((h) => ({ ...h }));
-    const receipt = await this.deps.orders.receiptForOrder(order.id);
-    const decision = await this.deps.orders.latestDecision(order.id);
+    return (await this.views([order]))[0]!;
+  }
+
+  async views(orders: readonly OrderRecord[]): Promise<OrderView[]> {
+    const details = await this.deps.orders.details(orders.map((o) => o.id));
+    return orders.map((order) => this.toView(order, details.get(order.id)!));
+  }
+
+  private toView(order: OrderRecord, { history, receipt, decision }: OrderDetails): OrderView {
     return {
       id: order.id,
       certType: order.certType,
@@ -288,7 +293,7 @@ export class OrderService {
             consentAt: order.applicant.consentAt,
           }
         : null,
-      history,
+      history: history.map((h) => ({ ...h })),
       createdAt: order.createdAt,
       updatedAt: order.updatedAt,
       receipt: receipt ? { number: receipt.number, issuedAt: receipt.issuedAt, expiresAt: receipt.expiresAt, usedAt: receipt.usedAt } : null,
