@@ -6,12 +6,10 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientConfigView } from '../../shared/api';
 import { ENTRY_SCENE } from '../../shared/wechat';
-import { loadWeChatConfig } from '../src/config';
-import { startStandin, type WeChatStandin } from '../src/wechat/standin';
-import { acceptingProcessor, auth, createOrder, standinWeChat, tempDataDir, testApp, testConfig, wechatLogin } from './support/api-harness';
+import type { WeChatStandin } from '../src/wechat/standin';
+import { acceptingProcessor, auth, createOrder, standinWeChat, startTestStandin, tempDataDir, testApp, testConfig, wechatLogin } from './support/api-harness';
 import { decodeQr } from './support/qr';
 
-const { appid, secret } = loadWeChatConfig({}, 0, '127.0.0.1');
 const PUBLIC_URL = 'http://192.0.2.20:3000';
 
 let standin: WeChatStandin;
@@ -19,7 +17,7 @@ let app: FastifyInstance;
 const data = tempDataDir();
 
 beforeAll(async () => {
-  standin = await startStandin({ port: 0, appid, secret, publicUrl: PUBLIC_URL });
+  standin = await startTestStandin(PUBLIC_URL);
   app = await testApp(testConfig(data.dir, { wechat: standinWeChat(standin, { timeoutMs: 1500 }) }), { processor: acceptingProcessor() });
 });
 afterAll(async () => {

@@ -17,7 +17,7 @@ import { CryptoRepository } from '../src/repositories/crypto.repository';
 import { NotificationRepository, type NotificationRecord } from '../src/repositories/notification.repository';
 import { OrderRepository } from '../src/repositories/order.repository';
 import { UserRepository } from '../src/repositories/user.repository';
-import { startStandin, type RecordedMessage, type WeChatStandin } from '../src/wechat/standin';
+import type { RecordedMessage, WeChatStandin } from '../src/wechat/standin';
 import type { WeChatApi } from '../src/wechat/wechat-api';
 import { WeChatClient } from '../src/wechat/wechat-client';
 import {
@@ -38,6 +38,7 @@ import {
   testApp,
   testConfig,
   wechatLogin,
+  startTestStandin,
 } from './support/api-harness';
 
 const RETRY_BASE_MS = 100;
@@ -82,7 +83,7 @@ let outbox: Awaited<ReturnType<typeof openOutbox>>;
 let reviewer: string;
 
 beforeAll(async () => {
-  standin = await startStandin({ port: 0, appid: 'wx0000000000standin', secret: 'standin-secret', publicUrl: 'http://127.0.0.1:9' });
+  standin = await startTestStandin();
   config = testConfig(data.dir, { sessionDays: 365, wechat: standinWeChat(standin, { timeoutMs: TIMEOUT_MS }) });
   app = await testApp(config, {
     processor: acceptingProcessor(),
@@ -319,7 +320,7 @@ describe('field limits', () => {
 describe('a restart', () => {
   it('delivers what the last run left undelivered exactly once, including sends cut off mid-way (at once, not after their lease)', async () => {
     const dir = tempDataDir();
-    const down = await startStandin({ port: 0, appid: 'wx0000000000standin', secret: 'standin-secret', publicUrl: 'http://127.0.0.1:9' });
+    const down = await startTestStandin();
     const restartConfig = testConfig(dir.dir, { wechat: standinWeChat(down, { timeoutMs: TIMEOUT_MS }) });
     const options = { processor: acceptingProcessor(), notifications: { retryBaseMs: 50, retryMaxMs: 100, maxAttempts: 100 } };
     let first: FastifyInstance | null = await testApp(restartConfig, options);

@@ -10,11 +10,11 @@ import path from 'node:path';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ERRORS, type ApiErrorCode, type HandoffView, type NotificationListView, type OrderView } from '../../shared/api';
-import { loadWeChatConfig, type AppConfig } from '../src/config';
+import type { AppConfig } from '../src/config';
 import { CryptoRepository } from '../src/repositories/crypto.repository';
 import { OrderRepository } from '../src/repositories/order.repository';
 import { HTTP_STATUS } from '../src/routes/error-handler';
-import { startStandin, type WeChatStandin } from '../src/wechat/standin';
+import type { WeChatStandin } from '../src/wechat/standin';
 import {
   acceptingProcessor,
   addApiKey,
@@ -35,6 +35,7 @@ import {
   tempDataDir,
   testApp,
   testConfig,
+  startTestStandin,
 } from './support/api-harness';
 
 const CALLERS = ['anonymous', 'owner', 'other', 'reviewer', 'counter', 'admin', 'apiKey'] as const;
@@ -73,7 +74,7 @@ let wechatCodes = 0;
 const PHOTO = fixture('deepface-img3.jpg');
 
 beforeAll(async () => {
-  standin = await startStandin({ port: 0, ...loadWeChatConfig({}, 0, '127.0.0.1'), publicUrl: 'http://192.0.2.20:3000' });
+  standin = await startTestStandin('http://192.0.2.20:3000');
   // A small h5 "build", so the static route exists as in production.
   const h5Dir = path.join(data.dir, 'h5');
   mkdirSync(path.join(h5Dir, 'js'), { recursive: true });

@@ -15,6 +15,7 @@ import type { OrderStatus } from '../../../shared/order-machine';
 import type { PhotoReport } from '../../../shared/photo-report';
 import { buildApp, type AppDeps } from '../../src/app';
 import { RATE_LIMIT_NAMES, loadWeChatConfig, type AppConfig, type RateLimits, type WeChatConfig } from '../../src/config';
+import { startStandin, type WeChatStandin } from '../../src/wechat/standin';
 import type { PhotoProcessor } from '../../src/services/photo-processing.service';
 
 export function tempDataDir(): { dir: string; remove: () => void } {
@@ -244,6 +245,12 @@ export async function submittedOrder(app: FastifyInstance, token: string, cityCo
 }
 
 // ---- issue 5: WeChat ----
+
+/** A WeChat stand-in on a free port with the app id and secret the server has in stand-in mode. */
+export async function startTestStandin(publicUrl = 'http://127.0.0.1:9'): Promise<WeChatStandin> {
+  const { appid, secret } = loadWeChatConfig({}, 0, '127.0.0.1');
+  return startStandin({ port: 0, appid, secret, publicUrl });
+}
 
 /** The server's WeChat settings pointed at a running stand-in (started with the same appid/secret). */
 export function standinWeChat(standin: { url: string }, overrides: Partial<WeChatConfig> = {}): WeChatConfig {
