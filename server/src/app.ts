@@ -7,7 +7,7 @@ import path from 'node:path';
 import fastifyMultipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { PHOTO_MAX_BYTES, type AppConfig } from './config';
+import { PHOTO_MAX_BYTES, authModeOf, type AppConfig } from './config';
 import { openDatabase } from './db/database';
 import { JobRegistry } from './jobs/job-registry';
 import { JobRunner, type JobRunnerOptions } from './jobs/job-runner';
@@ -105,7 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     { concurrency: processor.size, pollMs: config.jobPollMs, maxAttempts: 3, retryBaseMs: 2000, ...deps.jobs },
   );
 
-  const auth = new AuthService({ users, crypto, clock, authMode: config.authMode, sessionDays: config.sessionDays, staffSessionHours: config.staffSessionHours, wechat, log: app.log });
+  const auth = new AuthService({ users, crypto, clock, authMode: authModeOf(config), sessionDays: config.sessionDays, staffSessionHours: config.staffSessionHours, wechat, log: app.log });
   const orders = new OrderService({ orders: orderRepo, photos, readImageHeader, crypto, clock, onJobQueued: () => runner.wake() });
   const photoProcessing = new PhotoProcessingService({ orders, photos, processor });
   registerProcessPhoto(registry, photoProcessing);
@@ -122,7 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const retention = new RetentionService({ orders: orderRepo, photos, clock, retentionDays: config.photoRetentionDays });
   registerPurgePhotos(registry, retention);
 
-  if (config.authMode === 'local') {
+  if (authModeOf(config) === 'local') {
     const seeded = await new StaffService({ users, crypto, clock }).seedLocal(new LocalStaffFile(config.dataDir));
     for (const s of seeded) app.log.info({ username: s.username, role: s.role }, `local staff account: ${s.username} / ${s.password}`);
   }

@@ -12,6 +12,11 @@ import type { TemplateKind } from '../../shared/wechat';
 
 export type AuthMode = 'local' | 'wechat';
 
+/** `local` (nickname sign-in, seeded demo staff) exactly when WeChat runs on the stand-in. */
+export function authModeOf(config: Pick<AppConfig, 'wechat'>): AuthMode {
+  return config.wechat.mode === 'standin' ? 'local' : 'wechat';
+}
+
 export interface WeChatConfig {
   /** `wechat`: WECHAT_APPID and WECHAT_SECRET are set and the API at `apiBase` is used (the real
    *  host unless WECHAT_API_BASE says otherwise). `standin`: neither is set; `npm start` runs the
@@ -36,8 +41,6 @@ export interface AppConfig {
   port: number;
   host: string;
   dataDir: string;
-  /** `local` (nickname login, seeded staff) exactly when WeChat runs on the stand-in. */
-  authMode: AuthMode;
   wechat: WeChatConfig;
   /** AES-256 key for ID numbers, phones and photos at rest; also the root of the URL-signing key. */
   encryptionKey: Buffer;
@@ -224,7 +227,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port,
     host,
     dataDir,
-    authMode: wechat.mode === 'standin' ? 'local' : 'wechat',
     wechat,
     encryptionKey: loadEncryptionKey(dataDir, env.ENCRYPTION_KEY),
     photoRetentionDays: positiveInt(env.PHOTO_RETENTION_DAYS, 30, 'PHOTO_RETENTION_DAYS'),

@@ -3,7 +3,7 @@
  * configured (local mode), listen, and a clean stop on SIGINT/SIGTERM.
  */
 import { buildApp } from './app';
-import { loadConfig } from './config';
+import { authModeOf, loadConfig } from './config';
 import { startStandin, type WeChatStandin } from './wechat/standin';
 
 const config = loadConfig();
@@ -37,7 +37,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 try {
   await app.listen({ port: config.port, host: config.host });
-  app.log.info({ dataDir: config.dataDir, authMode: config.authMode }, `照片回执 server on http://${config.host}:${config.port}/`);
+  app.log.info({ dataDir: config.dataDir, authMode: authModeOf(config) }, `照片回执 server on http://${config.host}:${config.port}/`);
   if (standin) app.log.info(`WeChat stand-in on ${standin.url}/__standin (sent messages); its codes open ${config.wechat.publicUrl}`);
   else app.log.info({ apiBase: config.wechat.apiBase }, 'WeChat API');
 } catch (err) {

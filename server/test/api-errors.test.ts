@@ -2,6 +2,7 @@
  * Every way a request can go wrong answers `{code, message}` in Chinese with the right status.
  * The engine is a stand-in here: these tests are about the API's edges, not the photo.
  */
+import { loadWeChatConfig } from '../src/config';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -115,7 +116,7 @@ describe('authentication', () => {
 
   it('refuses nickname login outside local mode', async () => {
     const wechat = tempDataDir();
-    const other = await testApp(testConfig(wechat.dir, { authMode: 'wechat' }), { processor: fakeProcessor(async () => ({ report: fakeReport('resident_id', true), jpeg: null })) });
+    const other = await testApp(testConfig(wechat.dir, { wechat: loadWeChatConfig({ WECHAT_APPID: 'wx1234567890abcdef', WECHAT_SECRET: 'real-secret' }, 0, '127.0.0.1') }), { processor: fakeProcessor(async () => ({ report: fakeReport('resident_id', true), jpeg: null })) });
     try {
       expectError(await other.inject({ method: 'POST', url: '/api/auth/local-login', payload: { nickname: '甲' } }), 403, 'LOCAL_LOGIN_DISABLED');
     } finally {

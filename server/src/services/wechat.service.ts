@@ -5,7 +5,7 @@
  */
 import type { ClientConfigView } from '../../../shared/api';
 import { MINIPROGRAM_HOME_PAGE } from '../../../shared/wechat';
-import type { AppConfig } from '../config';
+import { authModeOf, type AppConfig } from '../config';
 import type { CodeImage, WeChatApi } from '../wechat/wechat-api';
 import { AppError } from './errors';
 
@@ -21,8 +21,8 @@ export class WeChatService {
   constructor(private readonly deps: { config: AppConfig; wechat: WeChatApi; log: WeChatServiceLogger }) {}
 
   clientConfig(): ClientConfigView {
-    const { authMode, wechat } = this.deps.config;
-    return { mode: authMode, subscribeTemplates: { ...wechat.templates } };
+    const { config } = this.deps;
+    return { mode: authModeOf(config), subscribeTemplates: { ...config.wechat.templates } };
   }
 
   /** The code that opens the mini-program's home page with `scene` (the page routes from there). */

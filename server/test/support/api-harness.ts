@@ -33,7 +33,6 @@ export function testConfig(dataDir: string, overrides: Partial<AppConfig> = {}):
     port: 0,
     host: '127.0.0.1',
     dataDir,
-    authMode: 'local',
     // Stand-in mode pointing at a port nothing listens on; WeChat tests pass a running stand-in.
     wechat: loadWeChatConfig({}, 0, '127.0.0.1'),
     encryptionKey: randomBytes(32),
