@@ -11,7 +11,7 @@ import { PHOTO_MAX_BYTES, authModeOf, type AppConfig } from './config';
 import { openDatabase } from './db/database';
 import { JobRegistry } from './jobs/job-registry';
 import { JobRunner, type JobRunnerOptions } from './jobs/job-runner';
-import { registerExpireReceipts } from './jobs/expire-receipts.job';
+import { registerDrawReceipt, registerExpireReceipts } from './jobs/receipts.job';
 import { registerPurgePhotos } from './jobs/purge-photos.job';
 import { registerProcessPhoto } from './jobs/process-photo.job';
 import { PhotoPool } from './photo/pool';
@@ -116,9 +116,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
   const notifications = new NotificationService({ notifications: notificationRepo, crypto, clock, onNotification: () => dispatcher.wake() });
   const handoff = new HandoffService({ tickets: new HandoffRepository(db), orders: orderRepo, crypto, clock });
-  const review = new ReviewService({ orders: orderRepo, users, orderViews: orders, crypto, clock, onNotification: () => dispatcher.wake() });
+  const review = new ReviewService({ orders: orderRepo, users, orderViews: orders, crypto, clock, onNotification: () => dispatcher.wake(), onJobQueued: () => runner.wake() });
   const receipts = new ReceiptService({ orders: orderRepo, photos, orderViews: orders, clock, render: renderReceipt });
   registerExpireReceipts(registry, receipts);
+  registerDrawReceipt(registry, receipts);
   const retention = new RetentionService({ orders: orderRepo, photos, clock, retentionDays: config.photoRetentionDays });
   registerPurgePhotos(registry, retention);
 

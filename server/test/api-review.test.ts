@@ -3,7 +3,7 @@
  * because the photo's checks do not matter here): claim races, reject → resubmit → approve,
  * image numbers, the receipt PNG (QR decoded), counter look-up permissions, use and expiry.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import jsQR from 'jsqr';
@@ -29,6 +29,7 @@ import {
   testConfig,
   uploadPhoto,
   waitUntilProcessed,
+  eventually,
 } from './support/api-harness';
 
 const data = tempDataDir();
@@ -219,6 +220,14 @@ describe('the receipt image', () => {
     expect(again.rawPayload.equals(png)).toBe(true);
     expect((await get(`/api/orders/${order.id}/receipt.png`, auth(await login(app, '别人')))).statusCode).toBe(404);
     expect((await get(`/api/orders/${order.id}/receipt.png`)).statusCode).toBe(401);
+  });
+
+  it('is drawn by a job right after the approval, so the first request finds it ready', async () => {
+    const order = await approved();
+    const file = path.join(data.dir, 'photos', order.id, `${order.receipt!.number}.receipt`);
+    const drawnAt = await eventually('the receipt drawn without a request', () => existsSync(file) && statSync(file).mtimeMs);
+    expect((await get(order.receiptUrl!)).statusCode).toBe(200);
+    expect(statSync(file).mtimeMs, 'served as kept, not drawn again').toBe(drawnAt);
   });
 });
 

@@ -16,6 +16,11 @@ import { receiptSubject, type FileAccess, type OrderService } from './order.serv
 import { FOOTER, receiptStyle } from './receipt-style';
 
 export const EXPIRE_RECEIPTS_JOB = 'expire-receipts';
+/** Queued with each approval: the receipt image drawn ahead of the first request for it. */
+export const DRAW_RECEIPT_JOB = 'draw-receipt';
+export interface DrawReceiptPayload {
+  orderId: string;
+}
 const EXPIRE_BATCH = 500;
 
 /** `2025年03月08日` in China time. */
@@ -37,7 +42,8 @@ export class ReceiptService {
 
   /**
    * The receipt PNG for the owner (bearer token) or a valid signed URL; 404 before approval.
-   * A receipt never changes once issued: it is drawn on the first request and kept (sealed).
+   * A receipt never changes once issued: it is drawn once — by the `draw-receipt` job queued with
+   * the approval, or here if a request comes first — and kept (sealed).
    */
   async receiptPng(orderId: string, access: FileAccess): Promise<Buffer> {
     const { orders, orderViews } = this.deps;
@@ -49,6 +55,17 @@ export class ReceiptService {
     const order = orderViews.checkFileAccess(found, subject, access);
     if (!receipt) throw new AppError('RECEIPT_NOT_FOUND');
     if (order.status === 'expired') throw new AppError('RECEIPT_EXPIRED');
+    return this.drawn(order, receipt);
+  }
+
+  /** The `draw-receipt` job: nothing to do once drawn, purged or gone. */
+  async draw({ orderId }: DrawReceiptPayload): Promise<void> {
+    const order = await this.deps.orders.findById(orderId);
+    const receipt = order && !order.photoPurgedAt ? await this.deps.orders.receiptForOrder(orderId) : undefined;
+    if (order && receipt) await this.drawn(order, receipt);
+  }
+
+  private async drawn(order: OrderRecord, receipt: ReceiptRecord): Promise<Buffer> {
     const { photos, render } = this.deps;
     const kept = await photos.get(order.id, receipt.number, 'receipt');
     if (kept) return kept;

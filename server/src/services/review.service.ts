@@ -12,6 +12,7 @@ import { DuplicateReceiptNumber, type AuditEntry, type OrderRecord, type OrderRe
 import type { SessionUser, UserRepository } from '../repositories/user.repository';
 import { AppError } from './errors';
 import type { OrderService } from './order.service';
+import { DRAW_RECEIPT_JOB, type DrawReceiptPayload } from './receipt.service';
 
 export const CLAIM_MINUTES = 15;
 const QUEUE_LIMIT = 200;
@@ -27,6 +28,8 @@ export class ReviewService {
       clock: Clock;
       /** Wakes the notification dispatcher after a decision (and its notification) committed. */
       onNotification?: () => void;
+      /** Wakes the job runner after an approval queued the drawing of its receipt. */
+      onJobQueued?: () => void;
     },
   ) {}
 
@@ -110,6 +113,8 @@ export class ReviewService {
           receipt: { number, group, cityCode: city.code, issuedAt: now.toISOString(), expiresAt: expiresAt.toISOString() },
           decision: { decision: 'approved', reviewerId: reviewer.userId, reasons: [], note: null },
           audit: { ...this.actor(reviewer), action: 'review.approve', orderId, receiptNumber: number },
+          // Drawn by a job right away, so the applicant's first look does not wait for it.
+          job: { name: DRAW_RECEIPT_JOB, payload: { orderId } satisfies DrawReceiptPayload, subject: `receipt:${orderId}` },
           notification: {
             kind: 'review_approved',
             ...subject(order),
@@ -128,6 +133,7 @@ export class ReviewService {
       }
     }
     this.deps.onNotification?.();
+    this.deps.onJobQueued?.();
     return this.reviewView(reviewer, await this.find(orderId));
   }
 
