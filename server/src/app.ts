@@ -62,6 +62,8 @@ export interface AppDeps {
   expireEveryMs?: number;
   /** The WeChat API. Default: the HTTP client for `config.wechat` (real host or stand-in). */
   wechat?: WeChatApi;
+  /** Draws a receipt image (default: the media repository's renderer). */
+  renderReceipt?: typeof renderReceipt;
   /** The notification dispatcher's retry schedule (default DISPATCH_DEFAULTS; polls every jobPollMs). */
   notifications?: Partial<Omit<DispatcherOptions, 'pollMs' | 'leaseMs'>>;
 }
@@ -117,7 +119,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const notifications = new NotificationService({ notifications: notificationRepo, crypto, clock, onNotification: () => dispatcher.wake() });
   const handoff = new HandoffService({ tickets: new HandoffRepository(db), orders: orderRepo, crypto, clock });
   const review = new ReviewService({ orders: orderRepo, users, orderViews: orders, crypto, clock, onNotification: () => dispatcher.wake(), onJobQueued: () => runner.wake() });
-  const receipts = new ReceiptService({ orders: orderRepo, photos, orderViews: orders, clock, render: renderReceipt });
+  const receipts = new ReceiptService({ orders: orderRepo, photos, orderViews: orders, clock, render: deps.renderReceipt ?? renderReceipt });
   registerExpireReceipts(registry, receipts);
   registerDrawReceipt(registry, receipts);
   const retention = new RetentionService({ orders: orderRepo, photos, clock, retentionDays: config.photoRetentionDays });

@@ -12,14 +12,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderView, ReceiptLookupView, ReviewOrderView, ReviewQueueItem } from '../../shared/api';
 import { validateImageNumber } from '../../shared/image-number';
 import type { AppConfig } from '../src/config';
-import { RECEIPT_LAYOUT } from '../src/repositories/media.repository';
+import { RECEIPT_LAYOUT, renderReceipt } from '../src/repositories/media.repository';
 import {
   acceptingProcessor,
   addApiKey,
   addStaff,
   auth,
+  decide,
+  eventually,
   fixture,
   getOrder,
+  localReviewer,
   localStaffPassword,
   login,
   staffLogin,
@@ -29,7 +32,6 @@ import {
   testConfig,
   uploadPhoto,
   waitUntilProcessed,
-  eventually,
 } from './support/api-harness';
 
 const data = tempDataDir();
@@ -228,6 +230,37 @@ describe('the receipt image', () => {
     const drawnAt = await eventually('the receipt drawn without a request', () => existsSync(file) && statSync(file).mtimeMs);
     expect((await get(order.receiptUrl!)).statusCode).toBe(200);
     expect(statSync(file).mtimeMs, 'served as kept, not drawn again').toBe(drawnAt);
+  });
+
+  it('is drawn once even when the applicant asks while the job is still drawing it', async () => {
+    const own = tempDataDir();
+    const config = testConfig(own.dir);
+    let draws = 0;
+    const slowRender: typeof renderReceipt = async (drawing) => {
+      draws++;
+      await new Promise((r) => setTimeout(r, 300));
+      return renderReceipt(drawing);
+    };
+    const other = await testApp(config, { processor: acceptingProcessor(), renderReceipt: slowRender });
+    try {
+      const owner = await login(other, '急着看的人');
+      const order = await submittedOrder(other, owner);
+      const reviewerToken = await localReviewer(other, own.dir);
+      await decide(other, reviewerToken, order.id, 'approve');
+      const view = await getOrder(other, owner, order.id);
+      const [a, b] = await Promise.all([
+        other.inject({ method: 'GET', url: view.receiptUrl! }),
+        new Promise((r) => setTimeout(r, 100)).then(() => other.inject({ method: 'GET', url: view.receiptUrl! })),
+      ]);
+      expect([a.statusCode, b.statusCode]).toEqual([200, 200]);
+      expect(a.rawPayload.equals(b.rawPayload)).toBe(true);
+      await eventually('the job finished', async () => (await other.inject({ method: 'GET', url: view.receiptUrl! })).statusCode === 200 && draws > 0);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(draws).toBe(1);
+    } finally {
+      await other.close();
+      own.remove();
+    }
   });
 });
 

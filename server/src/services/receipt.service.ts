@@ -30,6 +30,9 @@ export function chinaDate(iso: string): string {
 }
 
 export class ReceiptService {
+  /** Receipts being drawn, by number. */
+  private readonly drawing = new Map<string, Promise<Buffer>>();
+
   constructor(
     private readonly deps: {
       orders: OrderRepository;
@@ -65,11 +68,21 @@ export class ReceiptService {
     if (order && receipt) await this.drawn(order, receipt);
   }
 
-  private async drawn(order: OrderRecord, receipt: ReceiptRecord): Promise<Buffer> {
+  /** The kept image, or the one being drawn right now (a request arriving while the job draws
+   * waits for it instead of drawing a second copy), or a new drawing. */
+  private drawn(order: OrderRecord, receipt: ReceiptRecord): Promise<Buffer> {
+    const inFlight = this.drawing.get(receipt.number);
+    if (inFlight) return inFlight;
+    const pending = this.keptOrDrawn(order, receipt).finally(() => this.drawing.delete(receipt.number));
+    this.drawing.set(receipt.number, pending);
+    return pending;
+  }
+
+  private async keptOrDrawn(order: OrderRecord, receipt: ReceiptRecord): Promise<Buffer> {
     const { photos, render } = this.deps;
     const kept = await photos.get(order.id, receipt.number, 'receipt');
     if (kept) return kept;
-    const png = await render(await this.drawing(order, receipt));
+    const png = await render(await this.drawingOf(order, receipt));
     await photos.put(order.id, receipt.number, 'receipt', png);
     return png;
   }
@@ -179,7 +192,7 @@ export class ReceiptService {
     };
   }
 
-  private async drawing(order: OrderRecord, receipt: ReceiptRecord): Promise<ReceiptDrawing> {
+  private async drawingOf(order: OrderRecord, receipt: ReceiptRecord): Promise<ReceiptDrawing> {
     const group = receipt.group as ReceiptGroup;
     const city = getCity(receipt.cityCode);
     const cityName = city?.name ?? receipt.cityCode;
