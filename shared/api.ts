@@ -9,6 +9,18 @@ import { NAME_PATTERN, PHONE_PATTERN, idNumberProblem, normalizeIdNumber } from 
 import type { Actor, OrderEvent, OrderStatus } from './order-machine';
 import type { PhotoReport } from './photo-report';
 import {
+  ELIGIBILITY_ROUTES,
+  RESIDENCE_PERMIT,
+  SHENZHEN_CITY_CODE,
+  TALENT_KINDS,
+  isCalendarDate,
+  isCalendarMonth,
+  talentOption,
+  type EligibilityRoute,
+  type OrderEligibility,
+  type TalentKind,
+} from './eligibility';
+import {
   HANDOFF_TICKET_PATTERN,
   SCENE_PATTERN,
   SUBSCRIBE_ANSWERS,
@@ -22,11 +34,83 @@ export const LocalLoginBody = z.object({
 });
 export type LocalLoginBody = z.infer<typeof LocalLoginBody>;
 
-export const CreateOrderBody = z.object({
-  certType: z.enum(CERT_CODES as [CertCode, ...CertCode[]], { errorMap: () => ({ message: '请选择证件类型' }) }),
-  cityCode: z.string({ required_error: '请选择办证城市' }).regex(/^\d{4}$/, '请选择办证城市'),
+const TalentKindSchema = z.enum(TALENT_KINDS as unknown as [TalentKind, ...TalentKind[]], {
+  errorMap: () => ({ message: '请从列表中选择人才引进条件' }),
 });
+
+/** The self-check's outcome an order keeps (「办证资格自测」 → 「去办理照片回执」): Shenzhen 居住证 only. */
+export const OrderEligibilitySchema = z
+  .object({
+    routes: z
+      .array(z.enum(ELIGIBILITY_ROUTES as unknown as [EligibilityRoute, ...EligibilityRoute[]]))
+      .min(1, '请先完成资格自测')
+      .max(ELIGIBILITY_ROUTES.length)
+      .refine((routes) => new Set(routes).size === routes.length, '资格自测结果重复'),
+    talent: TalentKindSchema.optional(),
+  })
+  .refine((e) => !e.routes.includes('talent') || (e.talent !== undefined && talentOption(e.talent).qualifies), {
+    message: '人才引进条件不符合,请重新自测',
+    path: ['talent'],
+  });
+
+export const CreateOrderBody = z
+  .object({
+    certType: z.enum(CERT_CODES as [CertCode, ...CertCode[]], { errorMap: () => ({ message: '请选择证件类型' }) }),
+    cityCode: z.string({ required_error: '请选择办证城市' }).regex(/^\d{4}$/, '请选择办证城市'),
+    eligibility: OrderEligibilitySchema.optional(),
+  })
+  .refine((b) => !b.eligibility || (b.certType === RESIDENCE_PERMIT && b.cityCode === SHENZHEN_CITY_CODE), {
+    message: '资格自测结果只适用于深圳居住证',
+    path: ['eligibility'],
+  });
 export type CreateOrderBody = z.infer<typeof CreateOrderBody>;
+
+const CalendarDate = (message: string) =>
+  z.string({ required_error: message }).refine(isCalendarDate, '日期格式不正确,请重新选择');
+
+/** POST /api/eligibility/shenzhen-residence (no login; nothing is stored). */
+export const EligibilityBody = z
+  .object({
+    applicationDate: CalendarDate('请选择申请日期'),
+    residenceRegistrations: z
+      .array(
+        z
+          .object({ from: CalendarDate('请选择居住登记的开始日期'), to: CalendarDate('请选择居住登记的结束日期').optional() })
+          .refine((r) => r.to === undefined || r.to >= r.from, {
+            message: '居住登记的结束日期不能早于开始日期',
+            path: ['to'],
+          }),
+        { required_error: '请填写居住登记情况' },
+      )
+      .max(20, '居住登记最多填写 20 段'),
+    socialInsuranceMonths: z
+      .array(z.string().refine(isCalendarMonth, '社保月份格式不正确'), { required_error: '请填写社保缴纳情况' })
+      .max(600, '社保月份太多'),
+    talent: TalentKindSchema.optional(),
+    student: z.boolean().optional(),
+  })
+  .superRefine((body, ctx) => {
+    body.residenceRegistrations.forEach((r, i) => {
+      if (r.from > body.applicationDate) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: '居住登记的开始日期不能晚于申请日期',
+          path: ['residenceRegistrations', i, 'from'],
+        });
+      }
+    });
+    const applicationMonth = body.applicationDate.slice(0, 7);
+    const late = body.socialInsuranceMonths.findIndex((m) => m > applicationMonth);
+    if (late >= 0) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: '社保月份不能晚于申请月份',
+        path: ['socialInsuranceMonths', late],
+      });
+    }
+  });
+export type EligibilityBody = z.infer<typeof EligibilityBody>;
+export type { EligibilityVerdict, OrderEligibility } from './eligibility';
 
 const ID_PROBLEM_MESSAGES = {
   format: '身份证号应为 18 位,最后一位可以是数字或 X',
@@ -90,6 +174,8 @@ export interface OrderView {
   receiptUrl?: string | null;
   /** The latest review decision (reasons are shown to the applicant after a rejection). */
   review?: ReviewDecisionView | null;
+  /** What the person's self-check found when the order came from it (Shenzhen 居住证), else null. */
+  eligibility?: OrderEligibility | null;
 }
 
 export interface CatalogView {
