@@ -76,7 +76,8 @@ export const EligibilityBody = z
       .array(
         z
           .object({ from: CalendarDate('请选择居住登记的开始日期'), to: CalendarDate('请选择居住登记的结束日期').optional() })
-          .refine((r) => r.to === undefined || r.to >= r.from, {
+          // Only between two real dates: a malformed one has its own message already.
+          .refine((r) => r.to === undefined || !isCalendarDate(r.from) || !isCalendarDate(r.to) || r.to >= r.from, {
             message: '居住登记的结束日期不能早于开始日期',
             path: ['to'],
           }),
@@ -90,6 +91,8 @@ export const EligibilityBody = z
     student: z.boolean().optional(),
   })
   .superRefine((body, ctx) => {
+    // Compared with a malformed application date, correct answers would be flagged too.
+    if (!isCalendarDate(body.applicationDate)) return;
     body.residenceRegistrations.forEach((r, i) => {
       if (r.from > body.applicationDate) {
         ctx.addIssue({
@@ -100,7 +103,7 @@ export const EligibilityBody = z
       }
     });
     const applicationMonth = body.applicationDate.slice(0, 7);
-    const late = body.socialInsuranceMonths.findIndex((m) => m > applicationMonth);
+    const late = body.socialInsuranceMonths.findIndex((m) => isCalendarMonth(m) && m > applicationMonth);
     if (late >= 0) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,

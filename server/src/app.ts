@@ -26,6 +26,7 @@ import { OrderRepository } from './repositories/order.repository';
 import { PhotoStoreRepository } from './repositories/photo-store.repository';
 import { UserRepository } from './repositories/user.repository';
 import { DISPATCH_DEFAULTS, NotificationDispatcher, type DispatcherOptions } from './notifications/notification-dispatcher';
+import { eligibilityRoutes } from './routes/eligibility.routes';
 import { errorHandler, notFoundHandler } from './routes/error-handler';
 import { handoffRoutes } from './routes/handoff.routes';
 import { notificationRoutes } from './routes/notification.routes';
@@ -179,6 +180,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const services: RouteServices = { auth, orders, review, receipts, wechat: new WeChatService({ config, wechat, log: app.log }), notifications, handoff };
   await app.register(fastifyMultipart, { limits: { fileSize: PHOTO_MAX_BYTES, files: 1, fields: 10, parts: 12, fieldSize: 1024, fieldNameSize: 100, headerPairs: 100 } });
   await app.register(publicRoutes, { services });
+  await app.register(eligibilityRoutes);
   await app.register(wechatRoutes, { services });
   await app.register(authRoutes, { services });
   await app.register(reviewRoutes, { services });

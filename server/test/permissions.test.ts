@@ -158,6 +158,14 @@ const TABLE: Row[] = [
   { route: 'GET /api/health', expect: ALL_200, request: () => ({ url: '/api/health' }) },
   { route: 'GET /api/catalog', expect: ALL_200, request: () => ({ url: '/api/catalog' }) },
   { route: 'GET /api/client-config', expect: ALL_200, request: () => ({ url: '/api/client-config' }) },
+  {
+    route: 'POST /api/eligibility/shenzhen-residence',
+    expect: ALL_200,
+    request: () => ({
+      url: '/api/eligibility/shenzhen-residence',
+      payload: { applicationDate: '2025-06-15', residenceRegistrations: [{ from: '2024-03-01' }], socialInsuranceMonths: ['2025-05'] },
+    }),
+  },
   { route: 'GET /api/wxacode', expect: ALL_200, request: () => ({ url: '/api/wxacode?scene=t%3Dperm' }) },
   { route: 'POST /api/auth/local-login', expect: ALL_200, request: () => ({ url: '/api/auth/local-login', payload: { nickname: '新人' } }) },
   { route: 'POST /api/auth/wechat', expect: ALL_200, request: (who) => ({ url: '/api/auth/wechat', payload: { code: `${who}.${++wechatCodes}` } }) },

@@ -10,6 +10,7 @@ import * as m0001 from './migrations/0001-initial';
 import * as m0002 from './migrations/0002-review';
 import * as m0003 from './migrations/0003-notifications';
 import * as m0004 from './migrations/0004-photo-retention';
+import * as m0005 from './migrations/0005-order-eligibility';
 import type { DB } from './schema';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-review': m0002,
   '0003-notifications': m0003,
   '0004-photo-retention': m0004,
+  '0005-order-eligibility': m0005,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

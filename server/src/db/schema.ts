@@ -45,6 +45,8 @@ export interface OrdersTable {
   claim_expires_at: string | null;
   /** When the retention job deleted the order's photo files (null while they exist). */
   photo_purged_at: string | null;
+  /** Shenzhen 居住证 from the self-check: JSON OrderEligibility `{routes, talent?}` (no dates); else null. */
+  eligibility_json: string | null;
 }
 
 export interface OrderHistoryTable {

@@ -4,6 +4,7 @@
  * job it needs is queued with it.
  */
 import type { CertCode } from '../../../shared/certificates';
+import type { OrderEligibility } from '../../../shared/eligibility';
 import { transition, type Actor, type OrderEvent, type OrderStatus } from '../../../shared/order-machine';
 import type { PhotoReport } from '../../../shared/photo-report';
 import type { NotificationPayload } from '../../../shared/wechat';
@@ -38,6 +39,8 @@ export interface OrderRecord {
   claimExpiresAt: string | null;
   /** When the retention job deleted the order's photo files; null while they exist. */
   photoPurgedAt: string | null;
+  /** What the 居住证 self-check found when the order came from it (routes + talent kind); else null. */
+  eligibility: OrderEligibility | null;
 }
 
 export interface ReceiptRecord {
@@ -153,10 +156,11 @@ export class OrderRepository {
       claimedBy: row.claimed_by,
       claimExpiresAt: row.claim_expires_at,
       photoPurgedAt: row.photo_purged_at,
+      eligibility: row.eligibility_json ? (JSON.parse(row.eligibility_json) as OrderEligibility) : null,
     };
   }
 
-  async create(order: { id: string; userId: string; certType: CertCode; cityCode: string; at: Date }): Promise<void> {
+  async create(order: { id: string; userId: string; certType: CertCode; cityCode: string; eligibility?: OrderEligibility | null; at: Date }): Promise<void> {
     const iso = order.at.toISOString();
     await this.db.transaction().execute(async (trx) => {
       await trx
@@ -178,6 +182,7 @@ export class OrderRepository {
           claimed_by: null,
           claim_expires_at: null,
           photo_purged_at: null,
+          eligibility_json: order.eligibility ? JSON.stringify(order.eligibility) : null,
           created_at: iso,
           updated_at: iso,
         })

@@ -64,7 +64,8 @@ export const orderRoutes: FastifyPluginAsyncZod<{ services: RouteServices }> = a
   });
 
   app.post('/api/orders', { schema: { body: CreateOrderBody } }, async (request, reply) => {
-    const view = await services.orders.create(request.userId, request.body.certType, request.body.cityCode);
+    const { certType, cityCode, eligibility } = request.body;
+    const view = await services.orders.create(request.userId, certType, cityCode, eligibility);
     return reply.code(201).send(view);
   });
 

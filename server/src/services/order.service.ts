@@ -6,6 +6,7 @@
 import { rejectReasonLabel, type OrderView, type RejectReason, type SubmitBody } from '../../../shared/api';
 import type { CertCode } from '../../../shared/certificates';
 import { getCity } from '../../../shared/cities';
+import type { OrderEligibility } from '../../../shared/eligibility';
 import { maskIdNumber, maskPhone } from '../../../shared/identity';
 import { transition, type Actor, type OrderEvent, type OrderStatus } from '../../../shared/order-machine';
 import type { PhotoReport } from '../../../shared/photo-report';
@@ -63,11 +64,15 @@ export class OrderService {
 
   // ---- applicant-facing ----
 
-  async create(userId: string, certType: CertCode, cityCode: string): Promise<OrderView> {
+  /**
+   * A new draft. `eligibility`: what the 居住证 self-check found, when the order comes from it
+   * (CreateOrderBody allows it for the Shenzhen residence permit only: routes and talent kind).
+   */
+  async create(userId: string, certType: CertCode, cityCode: string, eligibility?: OrderEligibility): Promise<OrderView> {
     const city = getCity(cityCode);
     if (!city || !city.certificates.includes(certType)) throw new AppError('CITY_NOT_SUPPORTED');
     const id = this.deps.crypto.newId();
-    await this.deps.orders.create({ id, userId, certType, cityCode, at: this.deps.clock.now() });
+    await this.deps.orders.create({ id, userId, certType, cityCode, eligibility: eligibility ?? null, at: this.deps.clock.now() });
     return this.view(await this.mustFind(id));
   }
 
@@ -306,6 +311,7 @@ export class OrderService {
             decidedAt: decision.decidedAt,
           }
         : null,
+      eligibility: order.eligibility,
     };
   }
 }
