@@ -19,6 +19,8 @@ export default defineAppConfig({
     { root: 'packages/account', pages: ['pages/login/index', 'pages/staff-login/index', 'pages/notifications/index'] },
     { root: 'packages/review', pages: ['pages/queue/index', 'pages/detail/index'] },
     { root: 'packages/counter', pages: ['pages/lookup/index'] },
+    // 办证资格自测 (深圳居住证): open to everyone, no sign-in.
+    { root: 'packages/eligibility', pages: ['pages/check/index', 'pages/result/index', 'pages/about/index'] },
   ],
   window: {
     navigationBarTitleText: '照片回执',

@@ -19,6 +19,9 @@ export const ROUTES = {
   reviewDetail: '/packages/review/pages/detail/index',
   counter: '/packages/counter/pages/lookup/index',
   notifications: '/packages/account/pages/notifications/index',
+  eligibilityCheck: '/packages/eligibility/pages/check/index',
+  eligibilityResult: '/packages/eligibility/pages/result/index',
+  eligibilityAbout: '/packages/eligibility/pages/about/index',
 } as const;
 
 export type RouteName = keyof typeof ROUTES;

@@ -3,7 +3,7 @@
  * real photo engine, SQLite and file store), driven by the texts a person reads, at a phone's
  * size; then the key pages at desktop width. Each step leaves a screenshot in test-results/e2e/.
  */
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,16 +13,16 @@ import {
   PHONE,
   Shots,
   assertBrowserPrerequisites,
-  cjkFontFamilies,
-  horizontalOverflow,
+  assertScreenSound,
   openSession,
-  renderedFonts,
   type Device,
   type Session,
 } from './support/browser';
-import { H5_DIST, PHOTOS, SHOTS_DIR } from './support/paths';
+import { PHOTOS, SHOTS_DIR } from './support/paths';
 import { Api, PNG_SIGNATURE, localStaff } from './support/api';
+import { PAGES } from './support/pages';
 import { startServer, type RunningServer } from './support/server';
+import { Story } from './support/story';
 import { activate, button, isDisabled, notSee, press, pressButton, see, typeInto, visible, waitForRoute } from './support/ui';
 
 const REJECTED_PHOTO = path.join(PHOTOS, 'deepface-couple.jpg'); // two people → MULTIPLE_FACES
@@ -32,10 +32,6 @@ const RESUBMIT_PHOTO = path.join(PHOTOS, 'hivision-test0.jpg');
 const REVIEW_NOTE = '请摘下耳环后重新拍摄';
 /** 图像号: group letter + 4-digit city + YYMMDD + 10 random + 1 check character. */
 const IMAGE_NUMBER = /^[ABC]\d{10}[0-9A-Z]{11}$/;
-const REVIEW_QUEUE = '/packages/review/pages/queue/index';
-const REVIEW_DETAIL = '/packages/review/pages/detail/index';
-const COUNTER_LOOKUP = '/packages/counter/pages/lookup/index';
-const ORDER_DETAIL = '/packages/orders/pages/detail/index';
 const NICKNAME = '小张';
 const NAME = '张三';
 const BAD_ID = '110105194912310021'; // valid date, wrong check digit (the right one is X)
@@ -48,66 +44,16 @@ const ENGINE_WAIT = 60_000;
 
 let server: RunningServer;
 let session: Session | null = null;
-/** The first failed step: later steps say so instead of failing with a confusing message. */
-let broken: string | null = null;
 let orderUrl = '';
+const story = new Story(() => server);
 
-/** One step of the story: a clear failure (with a screenshot and the page's errors) or a pass. */
+/** One step of the applicant's story. */
 function step(name: string, shots: () => Shots, fn: (page: Page) => Promise<void>, timeout?: number): void {
-  stepAs(() => session, name, shots, fn, timeout);
+  story.step(() => session, name, shots, fn, timeout);
 }
 
 /** A step in another person's browser (the reviewer's, the counter clerk's). */
-function stepAs(
-  who: () => Session | null,
-  name: string,
-  shots: () => Shots,
-  fn: (page: Page) => Promise<void>,
-  timeout?: number,
-): void {
-  it(
-    name,
-    async () => {
-      if (broken) throw new Error(`not run: the earlier step "${broken}" failed`);
-      const actor = who();
-      if (!actor) throw new Error('no browser session');
-      const errorsBefore = actor.errors.length;
-      try {
-        await fn(actor.page);
-        // Console errors do not fail a step a person got through, but they are worth a look.
-        const fresh = actor.errors.slice(errorsBefore).filter((e) => !e.includes('status of 404'));
-        if (fresh.length) console.warn(`[${name}] page errors:\n  ${fresh.join('\n  ')}`);
-      } catch (err) {
-        broken = name;
-        const file = await shots()
-          .take(actor.page, `FAILED-${name.replace(/[^a-z0-9]+/gi, '-')}`)
-          .catch(() => 'none');
-        const tail = server?.output().split('\n').slice(-30).join('\n') ?? '';
-        (err as Error).message +=
-          `\n  screenshot: ${file}` +
-          `\n  page errors: ${actor.errors.join(' | ') || 'none'}` +
-          `\n  server output (last lines):\n${tail}`;
-        throw err;
-      }
-    },
-    timeout,
-  );
-}
-
-/** What a person notices on every screen: nothing runs off the side, Chinese drawn in a CJK font. */
-async function assertScreenSound(page: Page, cjkSample: string): Promise<void> {
-  const overflow = await horizontalOverflow(page);
-  expect(overflow, `the page scrolls sideways by ${overflow.px}px (${overflow.where})`).toEqual({
-    px: 0,
-    where: 'document',
-  });
-  const fonts = await renderedFonts(page, cjkSample);
-  const cjk = cjkFontFamilies();
-  expect(
-    fonts.some((f) => cjk.includes(f)),
-    `"${cjkSample}" is drawn with [${fonts.join(', ')}], none of the CJK fonts [${cjk.join(', ')}]`,
-  ).toBe(true);
-}
+const stepAs = story.step.bind(story);
 
 /** Every visible <img> showing the processed photo has really loaded (not a broken image). */
 async function processedPhotoSizes(page: Page): Promise<{ src: string; w: number; h: number }[]> {
@@ -196,12 +142,6 @@ async function waitForReviewPhoto(page: Page): Promise<void> {
 beforeAll(async () => {
   // Fail, never skip, when the machine cannot run this tier.
   assertBrowserPrerequisites();
-  if (!existsSync(path.join(H5_DIST, 'index.html'))) {
-    throw new Error(`no h5 build in ${H5_DIST}: run \`npm run -s build:h5\` first (scripts/test.sh does)`);
-  }
-  if (existsSync(SHOTS_DIR)) {
-    for (const f of readdirSync(SHOTS_DIR)) if (f.endsWith('.png')) rmSync(path.join(SHOTS_DIR, f));
-  }
   server = await startServer();
 });
 
@@ -410,7 +350,7 @@ describe('phone (390×844): the applicant journey', () => {
       await signInStaff(page, 'reviewer');
       await shots.take(page, 'staff-login');
       await pressButton(page, '登录');
-      await waitForRoute(page, REVIEW_QUEUE);
+      await waitForRoute(page, PAGES.reviewQueue);
       await see(page, /待审核 \d+ 单/);
       await queueRow(page, '居民身份证', orderId).waitFor({ state: 'visible' });
       await assertScreenSound(page, '居民身份证');
@@ -420,7 +360,7 @@ describe('phone (390×844): the applicant journey', () => {
 
   stepAs(asReviewer, 'the reviewer claims the order and rejects it: 佩戴饰品 + a note', s, async (page) => {
     await activate(page, queueRow(page, '居民身份证', orderId));
-    await waitForRoute(page, REVIEW_DETAIL);
+    await waitForRoute(page, PAGES.reviewDetail);
     await pressButton(page, '领取审核');
     await see(page, /由你审核/);
     await waitForReviewPhoto(page);
@@ -446,7 +386,7 @@ describe('phone (390×844): the applicant journey', () => {
     await typeInto(page, /补充说明/, REVIEW_NOTE);
     await shots.take(page, 'review-reject-form');
     await pressButton(page, '确认不通过');
-    await waitForRoute(page, REVIEW_QUEUE);
+    await waitForRoute(page, PAGES.reviewQueue);
     // The row leaves the queue once decided.
     await queueRow(page, '居民身份证', orderId).waitFor({ state: 'hidden' });
     await see(page, '暂无待审核的订单');
@@ -455,7 +395,7 @@ describe('phone (390×844): the applicant journey', () => {
   step('the applicant sees the reasons and the note', s, async (page) => {
     await page.goto(orderUrl);
     await page.reload();
-    await waitForRoute(page, ORDER_DETAIL);
+    await waitForRoute(page, PAGES.orderDetail);
     await see(page, '审核未通过的原因');
     await see(page, /佩戴饰品/);
     await see(page, `审核员说明:${REVIEW_NOTE}`);
@@ -478,7 +418,7 @@ describe('phone (390×844): the applicant journey', () => {
       await see(page, MASKED_ID);
       await shots.take(page, 'resubmit');
       await pressButton(page, '提交审核');
-      await waitForRoute(page, ORDER_DETAIL);
+      await waitForRoute(page, PAGES.orderDetail);
       await see(page, '已提交,等待审核');
       expect(page.url()).toContain(orderId);
     },
@@ -486,24 +426,24 @@ describe('phone (390×844): the applicant journey', () => {
   );
 
   stepAs(asReviewer, 'the reviewer claims it again and approves', s, async (page) => {
-    await page.goto(server.baseUrl + '/#' + REVIEW_QUEUE);
-    await waitForRoute(page, REVIEW_QUEUE);
+    await page.goto(server.baseUrl + '/#' + PAGES.reviewQueue);
+    await waitForRoute(page, PAGES.reviewQueue);
     const row = queueRow(page, '居民身份证', orderId);
     await row.waitFor({ state: 'visible' });
     await activate(page, row);
-    await waitForRoute(page, REVIEW_DETAIL);
+    await waitForRoute(page, PAGES.reviewDetail);
     await pressButton(page, '领取审核');
     await see(page, /由你审核/);
     await waitForReviewPhoto(page);
     await shots.take(page, 'review-approve');
     await pressButton(page, '通过');
-    await waitForRoute(page, REVIEW_QUEUE);
+    await waitForRoute(page, PAGES.reviewQueue);
   });
 
   step('the applicant sees the receipt and downloads it', s, async (page) => {
     await page.goto(orderUrl);
     await page.reload();
-    await waitForRoute(page, ORDER_DETAIL);
+    await waitForRoute(page, PAGES.orderDetail);
     await see(page, '数码照片回执');
     await page.waitForFunction(
       () =>
@@ -549,12 +489,12 @@ describe('phone (390×844): the applicant journey', () => {
     await see(page, new RegExp(`图像号 ${receiptNumber}`));
     await shots.take(page, 'notifications');
     await press(page, '照片审核通过');
-    await waitForRoute(page, ORDER_DETAIL);
+    await waitForRoute(page, PAGES.orderDetail);
     await see(page, '数码照片回执');
   });
 
   it('a second receipt: 普通护照 in 广州市 (group B), through the API', { timeout: 120_000 }, async () => {
-    if (broken) throw new Error(`not run: the earlier step "${broken}" failed`);
+    story.assertUnbroken();
     const applicant = await Api.applicant(server.baseUrl, '小李');
     const id = await applicant.submittedOrder('passport', '4401', GOOD_PHOTO, {
       name: '李四',
@@ -593,11 +533,11 @@ describe('phone (390×844): the applicant journey', () => {
       await see(page, '工作人员登录');
       await signInStaff(page, 'counter');
       await pressButton(page, '登录');
-      await waitForRoute(page, COUNTER_LOOKUP);
+      await waitForRoute(page, PAGES.counterLookup);
       // A second window of the same counter looks the receipt up too, before it is used.
       const other = await counter.context.newPage();
       for (const p of [page, other]) {
-        if (p === other) await other.goto(server.baseUrl + '/#' + COUNTER_LOOKUP);
+        if (p === other) await other.goto(server.baseUrl + '/#' + PAGES.counterLookup);
         await typeInto(p, '输入回执上的图像号', receiptNumber);
         await pressButton(p, '查询');
         await see(p, `图像号 ${receiptNumber}`);
@@ -729,13 +669,13 @@ describe('desktop (1440×900): the key pages are usable', () => {
       await press(page, '工作人员入口');
       await signInStaff(page, 'reviewer');
       await pressButton(page, '登录');
-      await waitForRoute(page, REVIEW_QUEUE);
+      await waitForRoute(page, PAGES.reviewQueue);
       const row = queueRow(page, '机动车驾驶证', id);
       await row.waitFor({ state: 'visible' });
       await assertScreenSound(page, '机动车驾驶证');
       await shots.take(page, 'review-queue');
       await activate(page, row);
-      await waitForRoute(page, REVIEW_DETAIL);
+      await waitForRoute(page, PAGES.reviewDetail);
       await see(page, '快捷键:A 通过 · R 不通过 · J 下一单 · K 上一单');
       await pressButton(page, '领取审核');
       await see(page, /由你审核/);

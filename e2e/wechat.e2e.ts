@@ -4,8 +4,6 @@
  * 「在手机上继续」 code of an order opens that order on the owner's phone and nobody else's.
  * The codes are read from screenshots of what the page shows, as a phone camera would.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import jsQR from 'jsqr';
 import type { Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
@@ -13,11 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { Api } from './support/api';
 import { DESKTOP, PHONE, Shots, assertBrowserPrerequisites, openSession, settle, type Device, type Session } from './support/browser';
-import { H5_DIST } from './support/paths';
+import { PAGES } from './support/pages';
 import { startServer, type RunningServer } from './support/server';
 import { see, waitForRoute } from './support/ui';
 
-const ORDER_DETAIL = '/packages/orders/pages/detail/index';
 const ENTRY_TARGET = (base: string) => `${base}/#/pages/index/index?scene=${encodeURIComponent('from=desktop')}`;
 const HANDOFF_TARGET = /^(http:\/\/127\.0\.0\.1:\d+)\/#\/pages\/index\/index\?scene=t%3D([0-9A-Za-z]{12})$/;
 
@@ -28,9 +25,6 @@ let phoneShots: Shots;
 
 beforeAll(async () => {
   assertBrowserPrerequisites();
-  if (!existsSync(path.join(H5_DIST, 'index.html'))) {
-    throw new Error(`no h5 build in ${H5_DIST}: run \`npm run -s build:h5\` first (scripts/test.sh does)`);
-  }
   server = await startServer();
   desktopShots = new Shots('wechat-desktop');
   phoneShots = new Shots('wechat-phone');
@@ -101,7 +95,7 @@ describe('「在手机上继续」', () => {
 
   it('gives the owner, on the desktop order page, a code for this order', async () => {
     const { page } = await signedInBrowser(DESKTOP, owner, '桌面用户');
-    await page.goto(`${server.baseUrl}/#${ORDER_DETAIL}?id=${orderId}`);
+    await page.goto(`${server.baseUrl}/#${PAGES.orderDetail}?id=${orderId}`);
     await see(page, '普通护照');
     await page.getByTestId('handoff-button').filter({ visible: true }).first().click();
     await see(page, /10\s*分钟内有效/);
@@ -115,7 +109,7 @@ describe('「在手机上继续」', () => {
   it('opens the order on the owner’s phone', async () => {
     const { page } = await signedInBrowser(PHONE, owner, '桌面用户');
     await page.goto(target);
-    await waitForRoute(page, ORDER_DETAIL);
+    await waitForRoute(page, PAGES.orderDetail);
     expect(page.url()).toContain(orderId);
     await see(page, '普通护照');
     await phoneShots.take(page, 'handoff-opened');
@@ -126,7 +120,7 @@ describe('「在手机上继续」', () => {
     const { page } = await signedInBrowser(PHONE, stranger, '路人');
     await page.goto(target);
     await see(page, '该二维码只能由下单本人使用,请用下单时的微信扫码');
-    expect(page.url()).not.toContain(ORDER_DETAIL);
+    expect(page.url()).not.toContain(PAGES.orderDetail);
     await phoneShots.take(page, 'handoff-refused');
   });
 });

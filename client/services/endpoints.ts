@@ -29,4 +29,6 @@ export const ENDPOINTS = {
   listNotifications: { method: 'GET', path: '/api/notifications' },
   readNotification: { method: 'POST', path: '/api/notifications/:id/read' },
   readAllNotifications: { method: 'POST', path: '/api/notifications/read-all' },
+  /** 办证资格自测: no sign-in; the answers are evaluated and not stored. */
+  checkShenzhenResidence: { method: 'POST', path: '/api/eligibility/shenzhen-residence', auth: false },
 } as const satisfies Record<string, Endpoint>;

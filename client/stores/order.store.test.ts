@@ -33,7 +33,43 @@ describe('order store', () => {
     s.chooseCertificate('resident_id');
     s.chooseCity('4601'); // 海口: ID documents only
     useOrderStore.getState().chooseCertificate('passport');
-    expect(useOrderStore.getState().draft).toEqual({ certType: 'passport', cityCode: null });
+    expect(useOrderStore.getState().draft).toEqual({ certType: 'passport', cityCode: null, eligibility: null });
+  });
+
+  it('carries an eligible self-check into the 深圳居住证 order it creates', async () => {
+    const create = vi.spyOn(orderService, 'create').mockResolvedValue(order({ eligibility: { routes: ['social_insurance'] } }));
+    useOrderStore
+      .getState()
+      .presetDraft({ certType: 'residence_permit', cityCode: '4403', eligibility: { routes: ['talent'], talent: 'pengcheng_card' } });
+    expect(useOrderStore.getState().draft.eligibility).toEqual({ routes: ['talent'], talent: 'pengcheng_card' });
+    await useOrderStore.getState().createOrder();
+    expect(create).toHaveBeenCalledWith({
+      certType: 'residence_permit',
+      cityCode: '4403',
+      eligibility: { routes: ['talent'], talent: 'pengcheng_card' },
+    });
+    useOrderStore.getState().reset();
+    expect(useOrderStore.getState().draft).toEqual({ certType: null, cityCode: null, eligibility: null });
+  });
+
+  it('drops the self-check as soon as the draft is no longer 深圳居住证', () => {
+    const eligibility = { routes: ['social_insurance' as const] };
+    const s = useOrderStore.getState();
+    s.presetDraft({ certType: 'residence_permit', cityCode: '4403', eligibility });
+    s.chooseCity('4403'); // the same city again: kept
+    s.chooseCertificate('residence_permit');
+    expect(useOrderStore.getState().draft.eligibility).toEqual(eligibility);
+
+    useOrderStore.getState().chooseCity('4401'); // 广州
+    expect(useOrderStore.getState().draft).toEqual({ certType: 'residence_permit', cityCode: '4401', eligibility: null });
+
+    useOrderStore.getState().presetDraft({ certType: 'residence_permit', cityCode: '4403', eligibility });
+    useOrderStore.getState().chooseCertificate('resident_id');
+    expect(useOrderStore.getState().draft.eligibility).toBeNull();
+
+    // Never kept for another certificate or city, even when handed in directly.
+    useOrderStore.getState().presetDraft({ certType: 'passport', cityCode: '4403', eligibility });
+    expect(useOrderStore.getState().draft.eligibility).toBeNull();
   });
 
   it('reports upload progress and keeps the original for the side-by-side view', async () => {

@@ -1,9 +1,10 @@
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 
-import type { ApplicantBody, OrderView, SubmitBody } from '@shared/api';
+import type { ApplicantBody, CreateOrderBody, OrderView, SubmitBody } from '@shared/api';
 import type { CertCode } from '@shared/certificates';
 import { citiesFor } from '@shared/cities';
+import { RESIDENCE_PERMIT, SHENZHEN_CITY_CODE, type OrderEligibility } from '@shared/eligibility';
 
 import type { ChosenPhoto } from '../platform/choose-photo';
 import { ApiError, errorMessage } from '../services/api-error';
@@ -13,6 +14,18 @@ import { orderService } from '../services/order.service';
 export interface OrderDraft {
   certType: CertCode | null;
   cityCode: string | null;
+  /** What an eligible 办证资格自测 found; only for 居住证 in 深圳 (cleared when either changes). */
+  eligibility: OrderEligibility | null;
+}
+
+/** Whether a draft is the one the self-check is about (深圳居住证). */
+export function isShenzhenResidencePermit(draft: Pick<OrderDraft, 'certType' | 'cityCode'>): boolean {
+  return draft.certType === RESIDENCE_PERMIT && draft.cityCode === SHENZHEN_CITY_CODE;
+}
+
+/** A draft whose eligibility is dropped unless it still is 深圳居住证. */
+function consistentDraft(draft: OrderDraft): OrderDraft {
+  return isShenzhenResidencePermit(draft) ? draft : { ...draft, eligibility: null };
 }
 
 export interface UploadState {
@@ -41,6 +54,8 @@ export interface OrderState {
 export interface OrderActions {
   chooseCertificate: (certType: CertCode) => void;
   chooseCity: (cityCode: string) => void;
+  /** Picks certificate and city at once (the self-check's 「办理居住证照片回执」). */
+  presetDraft: (draft: OrderDraft) => void;
   createOrder: () => Promise<OrderView | null>;
   loadOrder: (id: string) => Promise<OrderView | null>;
   uploadPhoto: (orderId: string, photo: ChosenPhoto) => Promise<OrderView | null>;
@@ -59,7 +74,7 @@ export type OrderStore = OrderState & OrderActions;
 const idleUpload: UploadState = { phase: 'idle', percent: 0, error: null };
 
 export const initialOrderState: OrderState = {
-  draft: { certType: null, cityCode: null },
+  draft: { certType: null, cityCode: null, eligibility: null },
   order: null,
   loadStatus: 'idle',
   loadError: null,
@@ -82,24 +97,30 @@ export const useOrderStore = create<OrderStore>()((set, get) => ({
   ...initialOrderState,
 
   chooseCertificate(certType) {
-    const { cityCode } = get().draft;
+    const { cityCode, eligibility } = get().draft;
     const cityStillOffered = cityCode !== null && citiesFor(certType).some((c) => c.code === cityCode);
-    set({ draft: { certType, cityCode: cityStillOffered ? cityCode : null }, createError: null });
+    set({ draft: consistentDraft({ certType, cityCode: cityStillOffered ? cityCode : null, eligibility }), createError: null });
   },
 
   chooseCity(cityCode) {
-    set((s) => ({ draft: { ...s.draft, cityCode }, createError: null }));
+    set((s) => ({ draft: consistentDraft({ ...s.draft, cityCode }), createError: null }));
+  },
+
+  presetDraft(draft) {
+    set({ draft: consistentDraft(draft), createError: null });
   },
 
   async createOrder() {
-    const { certType, cityCode } = get().draft;
+    const { certType, cityCode, eligibility } = get().draft;
     if (!certType || !cityCode) {
       set({ createError: certType ? '请选择办证城市' : '请选择证件类型' });
       return null;
     }
     set({ creating: true, createError: null });
     try {
-      const order = await orderService.create({ certType, cityCode });
+      const body: CreateOrderBody =
+        eligibility && isShenzhenResidencePermit({ certType, cityCode }) ? { certType, cityCode, eligibility } : { certType, cityCode };
+      const order = await orderService.create(body);
       set({ order, loadStatus: 'ready', creating: false, original: null, upload: idleUpload });
       return order;
     } catch (error) {

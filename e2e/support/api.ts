@@ -5,6 +5,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
+/** The applicant's details as the API takes them (consent is added). */
+export interface Applicant {
+  name: string;
+  idNumber: string;
+  phone: string;
+}
+
 export class Api {
   constructor(
     private readonly baseUrl: string,
@@ -42,26 +49,32 @@ export class Api {
     certType: string,
     cityCode: string,
     photo: string,
-    applicant: { name: string; idNumber: string; phone: string },
+    applicant: Applicant,
     timeout = 60_000,
   ): Promise<string> {
     const order = await this.call<{ id: string }>('POST', '/api/orders', { certType, cityCode });
+    await this.completeAndSubmit(order.id, photo, applicant, timeout);
+    return order.id;
+  }
+
+  /** For an existing order (e.g. one made on screen): uploads the photo, waits for the engine,
+   * fills the applicant (with consent) and submits. */
+  async completeAndSubmit(orderId: string, photo: string, applicant: Applicant, timeout = 60_000): Promise<void> {
     const form = new FormData();
     form.append('photo', new Blob([readFileSync(photo)], { type: 'image/jpeg' }), path.basename(photo));
-    await this.call('PUT', `/api/orders/${order.id}/photo`, form);
+    await this.call('PUT', `/api/orders/${orderId}/photo`, form);
     const deadline = Date.now() + timeout;
     for (;;) {
-      const view = await this.call<{ status: string }>('GET', `/api/orders/${order.id}`);
+      const view = await this.call<{ status: string }>('GET', `/api/orders/${orderId}`);
       if (view.status === 'ready') break;
       if (view.status !== 'processing' && view.status !== 'draft') {
-        throw new Error(`order ${order.id} photo ended as ${view.status}, not ready`);
+        throw new Error(`order ${orderId} photo ended as ${view.status}, not ready`);
       }
-      if (Date.now() > deadline) throw new Error(`order ${order.id} still ${view.status} after ${timeout} ms`);
+      if (Date.now() > deadline) throw new Error(`order ${orderId} still ${view.status} after ${timeout} ms`);
       await new Promise((r) => setTimeout(r, 500));
     }
-    await this.call('PUT', `/api/orders/${order.id}/applicant`, { ...applicant, consent: true });
-    await this.call('POST', `/api/orders/${order.id}/submit`);
-    return order.id;
+    await this.call('PUT', `/api/orders/${orderId}/applicant`, { ...applicant, consent: true });
+    await this.call('POST', `/api/orders/${orderId}/submit`);
   }
 
   /** The binary at a signed URL (receipt PNG, photo JPEG). */

@@ -4,11 +4,12 @@
  * scrolling.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { SHOTS_DIR } from './paths';
+import { expect } from 'vitest';
+import { H5_DIST, SHOTS_DIR } from './paths';
 
 export const CHROMIUM = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
 const INSTALL_HINT = 'apt-get update && apt-get install -y chromium fonts-wqy-zenhei';
@@ -45,6 +46,9 @@ export function assertBrowserPrerequisites(): void {
   if (cjkFontFamilies().length === 0) missing.push('a CJK font (`fc-list :lang=zh` is empty)');
   if (missing.length) {
     throw new Error(`The browser tests need ${missing.join(' and ')}. Install with:\n  ${INSTALL_HINT}`);
+  }
+  if (!existsSync(path.join(H5_DIST, 'index.html'))) {
+    throw new Error(`no h5 build in ${H5_DIST}: run \`npm run -s build:h5\` first (scripts/test.sh does)`);
   }
 }
 
@@ -149,11 +153,13 @@ export async function settle(page: Page): Promise<void> {
   });
 }
 
-/** Numbered screenshots: test-results/e2e/<prefix>-NN-<step>.png. */
+/** Numbered screenshots: test-results/e2e/<prefix>-NN-<step>.png (an earlier run's are removed). */
 export class Shots {
   private n = 0;
   constructor(private readonly prefix: string) {
     mkdirSync(SHOTS_DIR, { recursive: true });
+    const earlier = new RegExp(`^${prefix}-\\d{2}-.*\\.png$`);
+    for (const f of readdirSync(SHOTS_DIR)) if (earlier.test(f)) rmSync(path.join(SHOTS_DIR, f));
   }
   /** `still: false` for a passing state (a progress bar) that waiting would miss. */
   async take(page: Page, step: string, { fullPage = false, still = true } = {}): Promise<string> {
@@ -223,4 +229,19 @@ export async function renderedFonts(page: Page, text: string): Promise<string[]>
   } finally {
     await cdp.detach();
   }
+}
+
+/** What a person notices on every screen: nothing runs off the side, Chinese drawn in a CJK font. */
+export async function assertScreenSound(page: Page, cjkSample: string): Promise<void> {
+  const overflow = await horizontalOverflow(page);
+  expect(overflow, `the page scrolls sideways by ${overflow.px}px (${overflow.where})`).toEqual({
+    px: 0,
+    where: 'document',
+  });
+  const fonts = await renderedFonts(page, cjkSample);
+  const cjk = cjkFontFamilies();
+  expect(
+    fonts.some((f) => cjk.includes(f)),
+    `"${cjkSample}" is drawn with [${fonts.join(', ')}], none of the CJK fonts [${cjk.join(', ')}]`,
+  ).toBe(true);
 }

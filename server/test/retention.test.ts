@@ -114,7 +114,8 @@ async function at(day: number): Promise<void> {
 function purged(orderId: string): Promise<OrderView> {
   return eventually(`photos of ${orderId} purged`, async () => {
     const view = await getOrder(app, applicant, orderId);
-    return view.photoPurgedAt && filesOf(orderId).length === 0 ? view : null;
+    // The folder itself, not just its files: while it exists the sweep still has leftovers to do.
+    return view.photoPurgedAt && !existsSync(orderDir(orderId)) ? view : null;
   });
 }
 

@@ -88,6 +88,14 @@ export default function Index() {
         </ActionButton>
       </View>
 
+      <View className="home__check" role="link" data-testid="eligibility-entry" onClick={() => go('eligibilityCheck')}>
+        <View className="home__check-body">
+          <Text className="home__check-title">办证资格自测</Text>
+          <Text className="home__check-text">深圳居住证:拍照前先看看能不能办、还差什么、哪天起符合</Text>
+        </View>
+        <Text className="home__check-arrow">›</Text>
+      </View>
+
       {showMessages ? <MessagesLink unread={unread} onClick={() => go('notifications')} /> : null}
 
       <View className="home__steps">

@@ -4,19 +4,20 @@ import { getCertificate } from '@shared/certificates';
 import { getCity } from '@shared/cities';
 
 import { ActionButton } from '../../../../components/ActionButton';
+import { EligibilityCheckLink, routeNames } from '../../../../components/EligibilityReminder';
 import { CityPicker } from '../../../../components/CityPicker';
 import { Screen } from '../../../../components/Screen';
 import { EmptyState, ErrorText } from '../../../../components/StateView';
 import { useRequireSignIn } from '../../../../hooks/use-session-gate';
 import { replace } from '../../../../routes';
-import { useOrderStore } from '../../../../stores/order.store';
+import { isShenzhenResidencePermit, useOrderStore } from '../../../../stores/order.store';
 import { sessionSelectors, useSessionStore } from '../../../../stores/session.store';
 
 import '../../apply.scss';
 
 export default function CityPage() {
   useRequireSignIn();
-  const { certType, cityCode } = useOrderStore((s) => s.draft);
+  const { certType, cityCode, eligibility } = useOrderStore((s) => s.draft);
   const chooseCity = useOrderStore((s) => s.chooseCity);
   const createOrder = useOrderStore((s) => s.createOrder);
   const creating = useOrderStore((s) => s.creating);
@@ -56,6 +57,15 @@ export default function CityPage() {
       }
     >
       <Text className="apply__chip">{getCertificate(certType).name}</Text>
+      {isShenzhenResidencePermit({ certType, cityCode }) ? (
+        eligibility ? (
+          <Text className="apply__lead" data-testid="eligibility-summary">{`资格自测:符合(${routeNames(eligibility).join('、')})`}</Text>
+        ) : (
+          <View className="apply__lead">
+            <EligibilityCheckLink />
+          </View>
+        )
+      ) : null}
       <CityPicker certType={certType} selected={cityCode} onSelect={chooseCity} />
     </Screen>
   );

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '居住证有什么用' });
