@@ -10,11 +10,10 @@ import type { Actor, OrderEvent, OrderStatus } from './order-machine';
 import type { PhotoReport } from './photo-report';
 import {
   ELIGIBILITY_ROUTES,
-  RESIDENCE_PERMIT,
-  SHENZHEN_CITY_CODE,
   TALENT_KINDS,
   isCalendarDate,
   isCalendarMonth,
+  isShenzhenResidencePermit,
   talentOption,
   type EligibilityRoute,
   type OrderEligibility,
@@ -59,7 +58,7 @@ export const CreateOrderBody = z
     cityCode: z.string({ required_error: '请选择办证城市' }).regex(/^\d{4}$/, '请选择办证城市'),
     eligibility: OrderEligibilitySchema.optional(),
   })
-  .refine((b) => !b.eligibility || (b.certType === RESIDENCE_PERMIT && b.cityCode === SHENZHEN_CITY_CODE), {
+  .refine((b) => !b.eligibility || isShenzhenResidencePermit(b), {
     message: '资格自测结果只适用于深圳居住证',
     path: ['eligibility'],
   });

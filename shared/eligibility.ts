@@ -13,6 +13,11 @@ import type { CertCode } from './certificates';
 export const SHENZHEN_CITY_CODE = '4403';
 export const RESIDENCE_PERMIT = 'residence_permit' satisfies CertCode;
 
+/** Whether an order (or a draft) is the one the self-check is about: 居住证 in 深圳. */
+export function isShenzhenResidencePermit(order: { certType: string | null; cityCode: string | null }): boolean {
+  return order.certType === RESIDENCE_PERMIT && order.cityCode === SHENZHEN_CITY_CODE;
+}
+
 export const ELIGIBILITY_ROUTES = ['social_insurance', 'talent', 'student'] as const;
 export type EligibilityRoute = (typeof ELIGIBILITY_ROUTES)[number];
 

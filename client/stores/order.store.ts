@@ -4,7 +4,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { ApplicantBody, CreateOrderBody, OrderView, SubmitBody } from '@shared/api';
 import type { CertCode } from '@shared/certificates';
 import { citiesFor } from '@shared/cities';
-import { RESIDENCE_PERMIT, SHENZHEN_CITY_CODE, type OrderEligibility } from '@shared/eligibility';
+import { isShenzhenResidencePermit, type OrderEligibility } from '@shared/eligibility';
 
 import type { ChosenPhoto } from '../platform/choose-photo';
 import { ApiError, errorMessage } from '../services/api-error';
@@ -16,11 +16,6 @@ export interface OrderDraft {
   cityCode: string | null;
   /** What an eligible 办证资格自测 found; only for 居住证 in 深圳 (cleared when either changes). */
   eligibility: OrderEligibility | null;
-}
-
-/** Whether a draft is the one the self-check is about (深圳居住证). */
-export function isShenzhenResidencePermit(draft: Pick<OrderDraft, 'certType' | 'cityCode'>): boolean {
-  return draft.certType === RESIDENCE_PERMIT && draft.cityCode === SHENZHEN_CITY_CODE;
 }
 
 /** A draft whose eligibility is dropped unless it still is 深圳居住证. */
@@ -118,8 +113,8 @@ export const useOrderStore = create<OrderStore>()((set, get) => ({
     }
     set({ creating: true, createError: null });
     try {
-      const body: CreateOrderBody =
-        eligibility && isShenzhenResidencePermit({ certType, cityCode }) ? { certType, cityCode, eligibility } : { certType, cityCode };
+      // The draft drops eligibility whenever it stops being 深圳居住证 (consistentDraft).
+      const body: CreateOrderBody = eligibility ? { certType, cityCode, eligibility } : { certType, cityCode };
       const order = await orderService.create(body);
       set({ order, loadStatus: 'ready', creating: false, original: null, upload: idleUpload });
       return order;

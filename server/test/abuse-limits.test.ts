@@ -27,13 +27,13 @@ import {
   tempDataDir,
   testApp,
   testConfig,
+  MovableClock,
 } from './support/api-harness';
 
 const INLINE = '!function(){document.documentElement.style.fontSize="20px"}();';
 const data = tempDataDir();
 const h5Dir = path.join(data.dir, 'h5');
-let offsetMs = 0;
-const clock = { now: () => new Date(Date.now() + offsetMs) };
+const clock = new MovableClock();
 let config: AppConfig;
 let app: FastifyInstance;
 let counter: string;
@@ -96,11 +96,11 @@ describe('rate limits (shipped defaults)', () => {
     expect((await nick('203.0.113.2')).statusCode).toBe(200);
     const staff = await from('203.0.113.1', { method: 'POST', url: '/api/auth/staff-login', payload: { username: 'counter', password: localStaffPassword(data.dir, 'counter') } });
     expect(staff.statusCode).toBe(200);
-    offsetMs = 61_000;
+    clock.offsetMs = 61_000;
     try {
       expect((await nick('203.0.113.1')).statusCode).toBe(200);
     } finally {
-      offsetMs = 0;
+      clock.offsetMs = 0;
     }
   });
 

@@ -32,13 +32,13 @@ import {
   testConfig,
   uploadPhoto,
   waitUntilProcessed,
+  MovableClock,
 } from './support/api-harness';
 
 const data = tempDataDir();
 const processor = acceptingProcessor();
 /** A movable clock: tests jump forward past a receipt's expiry. */
-let offsetMs = 0;
-const clock = { now: () => new Date(Date.now() + offsetMs) };
+const clock = new MovableClock();
 let config: AppConfig;
 let app: FastifyInstance;
 let applicant: string;
@@ -315,7 +315,7 @@ describe('counter look-up and use', () => {
 
   it('says 410 for an expired receipt, and the expire job moves approved orders past expiry to expired', async () => {
     const order = await approved('4601'); // Haikou: 30 days
-    offsetMs = 31 * 86_400_000;
+    clock.offsetMs = 31 * 86_400_000;
     try {
       const res = await post(`/api/receipts/${order.receipt!.number}/use`, counter);
       expect(res.statusCode).toBe(410);
@@ -332,7 +332,7 @@ describe('counter look-up and use', () => {
       expect(lookup.json<ReceiptLookupView>().status).toBe('expired');
       expect((await get(`/api/orders/${order.id}/receipt.png`, auth(applicant))).statusCode).toBe(410);
     } finally {
-      offsetMs = 0;
+      clock.offsetMs = 0;
     }
   });
 });

@@ -32,12 +32,12 @@ import {
   testConfig,
   uploadPhoto,
   waitUntilProcessed,
+  MovableClock,
 } from './support/api-harness';
 
 const ROUNDS = 5;
 const data = tempDataDir();
-let offsetMs = 0;
-const clock = { now: () => new Date(Date.now() + offsetMs) };
+const clock = new MovableClock();
 /** How long the stand-in engine takes: long enough for uploads to overlap their jobs. */
 let engineDelayMs = 0;
 const processor = fakeProcessor(async (input, cert) => {
@@ -175,7 +175,7 @@ describe('concurrent review decisions', () => {
     for (let round = 0; round < ROUNDS; round++) {
       const order = await submittedOrder(app, applicant);
       expect((await post(`/api/review/${order.id}/claim`, reviewers[0]!)).statusCode).toBe(200);
-      offsetMs = 16 * 60_000;
+      clock.offsetMs = 16 * 60_000;
       try {
         const [decide, takeover] = await Promise.all([post(`/api/review/${order.id}/approve`, reviewers[0]!), post(`/api/review/${order.id}/claim`, reviewers[1]!)]);
         expect(sortedStatuses([decide, takeover])).toEqual([200, 409]);
@@ -191,7 +191,7 @@ describe('concurrent review decisions', () => {
         }
         expectConsistentHistory(view);
       } finally {
-        offsetMs = 0;
+        clock.offsetMs = 0;
       }
     }
   });

@@ -9,11 +9,10 @@ import { HANDOFF_TICKET_MINUTES, HANDOFF_TICKET_PATTERN, parseScene, SCENE_PATTE
 import type { AppConfig } from '../src/config';
 import { CryptoRepository } from '../src/repositories/crypto.repository';
 import { OrderRepository } from '../src/repositories/order.repository';
-import { acceptingProcessor, auth, createOrder, login, openOutbox, tempDataDir, testApp, testConfig } from './support/api-harness';
+import { acceptingProcessor, auth, createOrder, login, openOutbox, tempDataDir, testApp, testConfig, MovableClock } from './support/api-harness';
 
 const data = tempDataDir();
-let offsetMs = 0;
-const clock = { now: () => new Date(Date.now() + offsetMs) };
+const clock = new MovableClock();
 let config: AppConfig;
 let app: FastifyInstance;
 let outbox: Awaited<ReturnType<typeof openOutbox>>;
@@ -95,11 +94,11 @@ describe('redeeming a ticket', () => {
     const audit = await new OrderRepository(outbox.db, new CryptoRepository(config.encryptionKey)).auditLog({ orderId: order.id });
     expect(audit).toEqual([expect.objectContaining({ actorType: 'applicant', action: 'handoff.redeem', orderId: order.id, details: { result: 'not_owner' } })]);
 
-    offsetMs = HANDOFF_TICKET_MINUTES * 60_000 + 1_000;
+    clock.offsetMs = HANDOFF_TICKET_MINUTES * 60_000 + 1_000;
     try {
       expectError(await post('/api/handoff/redeem', owner, { ticket }), 410, 'HANDOFF_EXPIRED', '二维码已过期,请在电脑上重新生成');
     } finally {
-      offsetMs = 0;
+      clock.offsetMs = 0;
     }
 
     expectError(await post('/api/handoff/redeem', owner, { ticket: 'AAAAAAAAAAAA' }), 404, 'HANDOFF_NOT_FOUND', '二维码无效,请在电脑上重新生成');

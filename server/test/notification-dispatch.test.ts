@@ -39,6 +39,7 @@ import {
   testConfig,
   wechatLogin,
   startTestStandin,
+  MovableClock,
 } from './support/api-harness';
 
 const RETRY_BASE_MS = 100;
@@ -73,8 +74,7 @@ function expectWithinLimits(message: RecordedMessage) {
 }
 
 const data = tempDataDir();
-let offsetMs = 0;
-const clock: Clock = { now: () => new Date(Date.now() + offsetMs) };
+const clock = new MovableClock();
 const attempts: Attempt[] = [];
 let standin: WeChatStandin;
 let config: AppConfig;
@@ -269,7 +269,7 @@ describe('field limits', () => {
 
     // A week before the Haikou receipts run out: the reminders go out with the expiry template.
     const expiresAt = (await getOrder(app, token, orders[0]!)).receipt!.expiresAt;
-    offsetMs = Date.parse(expiresAt) - Date.now() - 3 * 86_400_000;
+    clock.offsetMs = Date.parse(expiresAt) - Date.now() - 3 * 86_400_000;
     try {
       for (const id of [orders[0]!, orders[2]!]) {
         const rows = await settled(id, 2);
@@ -279,7 +279,7 @@ describe('field limits', () => {
         ]);
       }
     } finally {
-      offsetMs = 0;
+      clock.offsetMs = 0;
     }
 
     const sent = orders.flatMap(messagesFor);

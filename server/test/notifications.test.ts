@@ -31,12 +31,12 @@ import {
   testConfig,
   uploadPhoto,
   waitUntilProcessed,
+  MovableClock,
 } from './support/api-harness';
 
 const data = tempDataDir();
 /** A movable clock: the reminder test jumps to a week before expiry. */
-let offsetMs = 0;
-const clock = { now: () => new Date(Date.now() + offsetMs) };
+const clock = new MovableClock();
 let config: AppConfig;
 let app: FastifyInstance;
 let outbox: Awaited<ReturnType<typeof openOutbox>>;
@@ -233,12 +233,12 @@ describe('expiry reminders', () => {
     const reminders = async (orderId: string) => (await outbox.notifications.listForOrder(orderId)).filter((n) => n.kind === 'receipt_expiring');
     try {
       // A day before the window opens: nothing.
-      offsetMs = Date.parse(receipt.expiresAt) - Date.now() - (EXPIRY_REMINDER_DAYS + 1) * 86_400_000;
+      clock.offsetMs = Date.parse(receipt.expiresAt) - Date.now() - (EXPIRY_REMINDER_DAYS + 1) * 86_400_000;
       await service.remindExpiring();
       expect(await reminders(order.id)).toEqual([]);
 
       // Inside the window: the app's periodic sweep writes it; running the sweep again writes nothing.
-      offsetMs = Date.parse(receipt.expiresAt) - Date.now() - 3 * 86_400_000;
+      clock.offsetMs = Date.parse(receipt.expiresAt) - Date.now() - 3 * 86_400_000;
       const [reminder] = await eventually('the reminder', async () => {
         const found = await reminders(order.id);
         return found.length > 0 && found;
@@ -260,7 +260,7 @@ describe('expiry reminders', () => {
       expect(item).toMatchObject({ orderId: order.id, title: '回执即将到期' });
       expect(item.body).toContain(receipt.number);
     } finally {
-      offsetMs = 0;
+      clock.offsetMs = 0;
     }
   });
 });

@@ -36,6 +36,7 @@ import {
   testApp,
   testConfig,
   startTestStandin,
+  MovableClock,
 } from './support/api-harness';
 
 const CALLERS = ['anonymous', 'owner', 'other', 'reviewer', 'counter', 'admin', 'apiKey'] as const;
@@ -60,8 +61,7 @@ interface Row {
 type Req = { url: string; payload?: InjectOptions['payload']; headers?: Record<string, string>; token?: string | null };
 
 const data = tempDataDir();
-let offsetMs = 0;
-const clock = { now: () => new Date(Date.now() + offsetMs) };
+const clock = new MovableClock();
 let standin: WeChatStandin;
 let config: AppConfig;
 let app: FastifyInstance;
@@ -365,29 +365,29 @@ describe('sessions', () => {
   it('expire: staff after one shift (staffSessionHours), applicants after sessionDays', async () => {
     // Its own app: the sweep below removes every run-out session, the table's tokens included.
     const own = tempDataDir();
-    let offsetMs = 0;
+    const ownClock = new MovableClock();
     const other = await testApp(testConfig(own.dir, { staffSessionHours: 12, sessionDays: 30 }), {
       processor: acceptingProcessor(),
-      clock: { now: () => new Date(Date.now() + offsetMs) },
+      clock: ownClock,
     });
     const staff = await staffLogin(other, 'counter', localStaffPassword(own.dir, 'counter'));
     const applicant = await login(other, '久未登录');
     const me = (token: string) => other.inject({ method: 'GET', url: '/api/auth/me', headers: auth(token) });
     try {
-      offsetMs = 11.9 * 3_600_000;
+      ownClock.offsetMs = 11.9 * 3_600_000;
       expect((await me(staff)).statusCode).toBe(200);
-      offsetMs = 12 * 3_600_000 + 1000;
+      ownClock.offsetMs = 12 * 3_600_000 + 1000;
       expectAnswer(await me(staff), U401);
       expect((await me(applicant)).statusCode).toBe(200);
-      offsetMs = 29.9 * 86_400_000;
+      ownClock.offsetMs = 29.9 * 86_400_000;
       expect((await me(applicant)).statusCode).toBe(200);
-      offsetMs = 30 * 86_400_000 + 1000;
+      ownClock.offsetMs = 30 * 86_400_000 + 1000;
       expectAnswer(await me(applicant), U401);
       expectAnswer(await other.inject({ method: 'GET', url: '/api/orders', headers: auth(applicant) }), U401);
       // Signing in again works, and the run-out sessions are swept from the table then.
       expect((await me(await login(other, '久未登录'))).statusCode).toBe(200);
       // Swept, not merely refused: going back in time does not revive them.
-      offsetMs = 0;
+      ownClock.offsetMs = 0;
       expectAnswer(await me(staff), U401);
       expectAnswer(await me(applicant), U401);
     } finally {

@@ -36,14 +36,14 @@ import {
   testConfig,
   uploadPhoto,
   waitUntilProcessed,
+  MovableClock,
 } from './support/api-harness';
 
 const DAY = 86_400_000;
 const RETENTION_DAYS = 30;
 
 const data = tempDataDir();
-let offsetMs = 0;
-const clock = { now: () => new Date(Date.now() + offsetMs) };
+const clock = new MovableClock();
 let config: AppConfig;
 let app: FastifyInstance;
 let outbox: Awaited<ReturnType<typeof openOutbox>>;
@@ -96,7 +96,7 @@ beforeAll(async () => {
   waiting = await submittedOrder(app, applicant);
 });
 afterAll(async () => {
-  offsetMs = 0;
+  clock.offsetMs = 0;
   await app?.close();
   await outbox?.close();
   data.remove();
@@ -107,7 +107,7 @@ const filesOf = (id: string) => (existsSync(orderDir(id)) ? readdirSync(orderDir
 const purgeRows = async (orderId: string) => (await orderRepo.auditLog({ orderId })).filter((a) => a.action === 'photo.purge');
 
 async function at(day: number): Promise<void> {
-  offsetMs = day * DAY;
+  clock.offsetMs = day * DAY;
 }
 
 /** Waits until the app's own sweep and job have purged the order. */

@@ -9,6 +9,7 @@ import { loadWeChatConfig, type WeChatConfig } from '../src/config';
 import type { Clock } from '../src/repositories/clock.repository';
 import { startStandin, type WeChatStandin } from '../src/wechat/standin';
 import { WeChatClient } from '../src/wechat/wechat-client';
+import { MovableClock } from './support/api-harness';
 import { decodeQr } from './support/qr';
 
 const APPID = 'wxtest000000000001';
@@ -23,12 +24,7 @@ beforeAll(async () => {
 afterAll(() => standin.close());
 afterEach(() => standin.reset());
 
-function settableClock(start = Date.now()): Clock & { advance(ms: number): void } {
-  let now = start;
-  return { now: () => new Date(now), advance: (ms) => (now += ms) };
-}
-
-function client(overrides: Partial<WeChatConfig> = {}, clock: Clock = settableClock()) {
+function client(overrides: Partial<WeChatConfig> = {}, clock: Clock = new MovableClock()) {
   const config = { ...loadWeChatConfig({}, 0, '127.0.0.1'), appid: APPID, secret: SECRET, apiBase: standin.url, timeoutMs: 1000, ...overrides };
   return new WeChatClient(config, { clock });
 }
@@ -112,13 +108,13 @@ describe('access token', () => {
   });
 
   it('refreshes on 42001 (expired) too, and before expires_in runs out without being told', async () => {
-    const clock = settableClock();
+    const clock = new MovableClock();
     const wx = client({}, clock);
     await wx.sendSubscribeMessage(message('o-1'));
     standin.fail({ endpoint: 'subscribe_send', errcode: 42001, errmsg: 'access_token expired' });
     expect((await wx.sendSubscribeMessage(message('o-2'))).ok).toBe(true);
     const afterExpired = standin.calls().stable_token;
-    clock.advance(7200 * 1000 - 200 * 1000); // inside the last 5 minutes of the token's life
+    clock.offsetMs += 7200 * 1000 - 200 * 1000; // inside the last 5 minutes of the token's life
     await wx.sendSubscribeMessage(message('o-3'));
     expect(standin.calls().stable_token).toBe(afterExpired + 1);
   });

@@ -15,6 +15,7 @@ import type { OrderStatus } from '../../../shared/order-machine';
 import type { PhotoReport } from '../../../shared/photo-report';
 import { buildApp, type AppDeps } from '../../src/app';
 import { RATE_LIMIT_NAMES, loadWeChatConfig, type AppConfig, type RateLimits, type WeChatConfig } from '../../src/config';
+import type { Clock } from '../../src/repositories/clock.repository';
 import { startStandin, type WeChatStandin } from '../../src/wechat/standin';
 import type { PhotoProcessor } from '../../src/services/photo-processing.service';
 
@@ -160,10 +161,18 @@ export function fakeProcessor(
   return fake;
 }
 
+/** A clock a test moves by setting `offsetMs` (jump to a week before expiry, back to now with 0). */
+export class MovableClock implements Clock {
+  offsetMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+}
+
 // ---- issue 4: staff, review, receipts ----
 
-/** Creates a staff account straight in the app's database (as the admin CLI does); returns its password. */
-export async function addStaff(config: AppConfig, role: 'reviewer' | 'counter' | 'admin', name: string): Promise<string> {
+/** The admin CLI's StaffService on its own connection to the app's database. */
+async function withStaffService<T>(config: AppConfig, fn: (staff: import('../../src/services/staff.service').StaffService) => Promise<T>): Promise<T> {
   const { openDatabase } = await import('../../src/db/database');
   const { CryptoRepository } = await import('../../src/repositories/crypto.repository');
   const { UserRepository } = await import('../../src/repositories/user.repository');
@@ -171,26 +180,23 @@ export async function addStaff(config: AppConfig, role: 'reviewer' | 'counter' |
   const { systemClock } = await import('../../src/repositories/clock.repository');
   const db = await openDatabase(config.dataDir);
   try {
-    const password = await new StaffService({ users: new UserRepository(db), crypto: new CryptoRepository(config.encryptionKey), clock: systemClock }).addUser(role, name);
-    if (!password) throw new Error(`staff ${name} exists`);
-    return password;
+    return await fn(new StaffService({ users: new UserRepository(db), crypto: new CryptoRepository(config.encryptionKey), clock: systemClock }));
   } finally {
     await db.destroy();
   }
 }
 
-export async function addApiKey(config: AppConfig, name: string): Promise<string> {
-  const { openDatabase } = await import('../../src/db/database');
-  const { CryptoRepository } = await import('../../src/repositories/crypto.repository');
-  const { UserRepository } = await import('../../src/repositories/user.repository');
-  const { StaffService } = await import('../../src/services/staff.service');
-  const { systemClock } = await import('../../src/repositories/clock.repository');
-  const db = await openDatabase(config.dataDir);
-  try {
-    return await new StaffService({ users: new UserRepository(db), crypto: new CryptoRepository(config.encryptionKey), clock: systemClock }).addKey(name);
-  } finally {
-    await db.destroy();
-  }
+/** Creates a staff account straight in the app's database (as the admin CLI does); returns its password. */
+export function addStaff(config: AppConfig, role: 'reviewer' | 'counter' | 'admin', name: string): Promise<string> {
+  return withStaffService(config, async (staff) => {
+    const password = await staff.addUser(role, name);
+    if (!password) throw new Error(`staff ${name} exists`);
+    return password;
+  });
+}
+
+export function addApiKey(config: AppConfig, name: string): Promise<string> {
+  return withStaffService(config, (staff) => staff.addKey(name));
 }
 
 export async function staffLogin(app: FastifyInstance, username: string, password: string): Promise<string> {

@@ -2,6 +2,7 @@ import { Text, View } from '@tarojs/components';
 
 import { getCertificate } from '@shared/certificates';
 import { getCity } from '@shared/cities';
+import { isShenzhenResidencePermit } from '@shared/eligibility';
 
 import { ActionButton } from '../../../../components/ActionButton';
 import { EligibilityCheckLink, routeNames } from '../../../../components/EligibilityReminder';
@@ -10,7 +11,7 @@ import { Screen } from '../../../../components/Screen';
 import { EmptyState, ErrorText } from '../../../../components/StateView';
 import { useRequireSignIn } from '../../../../hooks/use-session-gate';
 import { replace } from '../../../../routes';
-import { isShenzhenResidencePermit, useOrderStore } from '../../../../stores/order.store';
+import { useOrderStore } from '../../../../stores/order.store';
 import { sessionSelectors, useSessionStore } from '../../../../stores/session.store';
 
 import '../../apply.scss';

@@ -5,10 +5,10 @@ import { useState } from 'react';
 import { ActionButton } from '../../../../components/ActionButton';
 import { formatDate } from '../../../../components/ReceiptCard';
 import { Card, Screen } from '../../../../components/Screen';
+import { SignOutLink } from '../../../../components/SignOutLink';
 import { LoadingState } from '../../../../components/StateView';
 import { formatTime } from '../../../../components/StatusTimeline';
 import { useRequireStaff } from '../../../../hooks/use-session-gate';
-import { goHome } from '../../../../routes';
 import { ApiError, errorMessage } from '../../../../services/api-error';
 import { apiUrl } from '../../../../services/config';
 import { RECEIPT_STATUS_LABELS, type ReceiptLookupView } from '../../../../services/staff-contract';
@@ -45,7 +45,6 @@ function Row({ label, value }: { label: string; value: string }) {
 export default function CounterLookupPage() {
   const allowed = useRequireStaff(COUNTER_ROLES);
   const name = useSessionStore((s) => s.nickname);
-  const logout = useSessionStore((s) => s.logout);
   const [number, setNumber] = useState('');
   const [receipt, setReceipt] = useState<ReceiptLookupView | null>(null);
   const [busy, setBusy] = useState<'lookup' | 'use' | null>(null);
@@ -98,16 +97,7 @@ export default function CounterLookupPage() {
     <Screen>
       <View className="counter__head">
         <Text>{name ? `窗口:${name}` : '窗口查询'}</Text>
-        <View
-          className="counter__link"
-          role="button"
-          onClick={() => {
-            logout();
-            goHome();
-          }}
-        >
-          退出登录
-        </View>
+        <SignOutLink className="counter__link" />
       </View>
       <Card title="按图像号查询回执">
         <View className="counter__search">

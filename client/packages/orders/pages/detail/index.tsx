@@ -3,7 +3,7 @@ import { useDidShow } from '@tarojs/taro';
 
 import { getCertificate } from '@shared/certificates';
 import { getCity } from '@shared/cities';
-import { RESIDENCE_PERMIT, SHENZHEN_CITY_CODE } from '@shared/eligibility';
+import { isShenzhenResidencePermit } from '@shared/eligibility';
 import { STATUS_LABELS, type OrderStatus } from '@shared/order-machine';
 
 import { ActionButton } from '../../../../components/ActionButton';
@@ -69,7 +69,6 @@ export default function OrderDetailPage() {
   // An older server without `review`: the note of the rejection that is still current.
   const lastNote = current.status === 'rejected' && !rejection ? [...current.history].reverse().find((h) => h.to === 'rejected' && h.note)?.note : null;
   const receipt = current.receipt ?? null;
-  const isResidencePermit = current.certType === RESIDENCE_PERMIT;
   const capture = () => go(hasConsent ? 'capture' : 'consent', { orderId: current.id });
 
   let action: JSX.Element | null = null;
@@ -117,7 +116,8 @@ export default function OrderDetailPage() {
           <Text className="detail__label">回执生成中,请稍后刷新</Text>
         </Card>
       ) : null}
-      {isResidencePermit && current.eligibility && current.status === 'approved' ? (
+      {/* Only 深圳居住证 orders carry a self-check. */}
+      {current.eligibility && current.status === 'approved' ? (
         <EligibilityReminder eligibility={current.eligibility} />
       ) : null}
       <HandoffPanel orderId={current.id} />
@@ -146,7 +146,7 @@ export default function OrderDetailPage() {
       <Card title="办理信息">
         <Row label="证件" value={getCertificate(current.certType).name} />
         <Row label="城市" value={getCity(current.cityCode)?.name ?? current.cityCode} />
-        {isResidencePermit && current.cityCode === SHENZHEN_CITY_CODE && !current.eligibility && !SPENT.includes(current.status) ? (
+        {isShenzhenResidencePermit(current) && !current.eligibility && !SPENT.includes(current.status) ? (
           <EligibilityCheckLink text="不确定能否申领深圳居住证?做个资格自测" />
         ) : null}
         <Row label="订单号" value={current.id} />

@@ -5,10 +5,11 @@ import { getCertificate } from '@shared/certificates';
 import { getCity } from '@shared/cities';
 
 import { Screen } from '../../../../components/Screen';
+import { SignOutLink } from '../../../../components/SignOutLink';
 import { EmptyState, ErrorState, LoadingState } from '../../../../components/StateView';
 import { formatTime } from '../../../../components/StatusTimeline';
 import { useRequireStaff } from '../../../../hooks/use-session-gate';
-import { go, goHome } from '../../../../routes';
+import { go } from '../../../../routes';
 import { apiUrl } from '../../../../services/config';
 import { useReviewStore, waitingText } from '../../../../stores/review.store';
 import { useSessionStore } from '../../../../stores/session.store';
@@ -25,7 +26,6 @@ export default function ReviewQueuePage() {
   const error = useReviewStore((s) => s.queueError);
   const loadQueue = useReviewStore((s) => s.loadQueue);
   const name = useSessionStore((s) => s.nickname);
-  const logout = useSessionStore((s) => s.logout);
 
   useDidShow(() => {
     if (allowed) void loadQueue();
@@ -84,16 +84,7 @@ export default function ReviewQueuePage() {
           <View className="review-head__link" role="button" onClick={() => void loadQueue()}>
             刷新
           </View>
-          <View
-            className="review-head__link"
-            role="button"
-            onClick={() => {
-              logout();
-              goHome();
-            }}
-          >
-            退出登录
-          </View>
+          <SignOutLink className="review-head__link" />
         </View>
       </View>
       {body}
