@@ -122,6 +122,14 @@ export interface TransitionWrite {
   subscriptions?: SubscriptionAnswers;
 }
 
+/** An order marked purged and the keys its files were stored under. */
+export interface PurgedFiles {
+  id: string;
+  uploadId: string | null;
+  photoKey: string | null;
+  receiptNumber: string | null;
+}
+
 type OrderRow = DB['orders'];
 
 export class OrderRepository {
@@ -427,18 +435,19 @@ export class OrderRepository {
     });
   }
 
-  /** Those of `ids` whose photo files are marked purged. */
-  async photoPurgedAmong(ids: readonly string[]): Promise<string[]> {
-    const found: string[] = [];
+  /** Those of `ids` whose photo files are marked purged, with the keys of their files. */
+  async photoPurgedAmong(ids: readonly string[]): Promise<PurgedFiles[]> {
+    const found: PurgedFiles[] = [];
     // SQLite allows 32766 host parameters; stay far below.
     for (let i = 0; i < ids.length; i += 500) {
       const rows = await this.db
         .selectFrom('orders')
-        .select('id')
-        .where('id', 'in', ids.slice(i, i + 500))
-        .where('photo_purged_at', 'is not', null)
+        .leftJoin('receipts', 'receipts.order_id', 'orders.id')
+        .select(['orders.id', 'orders.upload_id', 'orders.photo_key', 'receipts.number'])
+        .where('orders.id', 'in', ids.slice(i, i + 500))
+        .where('orders.photo_purged_at', 'is not', null)
         .execute();
-      found.push(...rows.map((r) => r.id));
+      for (const r of rows) found.push({ id: r.id, uploadId: r.upload_id, photoKey: r.photo_key, receiptNumber: r.number });
     }
     return found;
   }

@@ -6,7 +6,7 @@
  * kept under its image number.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { CryptoRepository } from './crypto.repository';
 
@@ -76,10 +76,19 @@ export class PhotoStoreRepository {
     await rm(this.file(orderId, key, kind), { force: true });
   }
 
-  /** Retention: every file of the order (any kind, any key, temporary files too) and its folder. */
-  async deleteOrder(orderId: string): Promise<void> {
-    if (!SAFE.test(orderId)) throw new Error('invalid photo key');
-    await rm(path.join(this.root, orderId), { recursive: true, force: true });
+  /**
+   * Retention: the order's files stored under `keys` (any kind), then its folder once nothing is
+   * left in it. Files under other keys stay: a new upload to a purged order is stored before the
+   * commit that clears the mark.
+   */
+  async deleteKeys(orderId: string, keys: readonly string[]): Promise<void> {
+    for (const f of await this.filesUnder(orderId, keys)) await this.remove(orderId, f);
+    try {
+      await rmdir(path.join(this.root, orderId));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err;
+    }
   }
 
   /** The files in an order's folder (names that are neither ours nor temporary are left out). */
@@ -107,6 +116,11 @@ export class PhotoStoreRepository {
       else if (dot > 0 && SAFE.test(key) && KINDS.includes(kind)) found.push({ name, mtimeMs, key, kind: kind as PhotoKind });
     }
     return found;
+  }
+
+  /** The order's stored files under one of `keys`. */
+  async filesUnder(orderId: string, keys: readonly string[]): Promise<StoredFile[]> {
+    return (await this.files(orderId)).filter((f) => f.kind !== 'temp' && keys.includes(f.key));
   }
 
   /** Removes one file listed by `files`. */

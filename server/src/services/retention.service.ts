@@ -16,10 +16,14 @@
  * and its audit row commit first, then the files go; a crash in between leaves files of a marked
  * order, which the next run deletes (leftovers). Running it again is harmless. Originals are not
  * this job's business in the normal course: the photo job deletes them once processed.
+ *
+ * Only files under the keys the marked order knows (upload, photo, receipt number) are deleted: a
+ * new photo for a purged order is stored under a new key before the commit that clears the mark,
+ * and must not go. (Stray files under other keys are the start-up sweep's.)
  */
 import type { OrderStatus } from '../../../shared/order-machine';
 import type { Clock } from '../repositories/clock.repository';
-import type { AuditEntry, OrderRecord, OrderRepository } from '../repositories/order.repository';
+import type { AuditEntry, OrderRecord, OrderRepository, PurgedFiles } from '../repositories/order.repository';
 import type { PhotoStoreRepository } from '../repositories/photo-store.repository';
 
 export const PURGE_PHOTOS_JOB = 'purge-photos';
@@ -62,7 +66,7 @@ export class RetentionService {
     const cutoff = this.cutoff();
     if ((await orders.receiptEndedBefore(cutoff, 1)).length > 0) return true;
     if ((await orders.idleSince(PURGE_WHEN_IDLE, cutoff, 1)).length > 0) return true;
-    return (await this.leftoverIds()).length > 0;
+    return (await this.leftovers()).length > 0;
   }
 
   /** Purges every order past retention, then the leftovers of an interrupted run. */
@@ -77,8 +81,8 @@ export class RetentionService {
       for (const order of idle) if (await this.purge(order, 'unfinished', null)) purged++;
       if (ended.length < BATCH && idle.length < BATCH) break;
     }
-    const leftovers = await this.leftoverIds();
-    for (const id of leftovers) await this.deps.photos.deleteOrder(id);
+    const leftovers = await this.leftovers();
+    for (const order of leftovers) await this.deps.photos.deleteKeys(order.id, keysOf(order));
     return { purged, leftovers: leftovers.length };
   }
 
@@ -96,13 +100,21 @@ export class RetentionService {
     // An unfinished order must still be untouched: a person who came back keeps their photo.
     const seen = reason === 'unfinished' ? { status: order.status, updatedAt: order.updatedAt } : { status: order.status };
     if (!(await orders.markPhotoPurged(order.id, seen, clock.now(), audit))) return false;
-    await photos.deleteOrder(order.id);
+    await photos.deleteKeys(order.id, keysOf({ ...order, receiptNumber }));
     return true;
   }
 
-  /** Orders marked purged that still have files in the store. */
-  private async leftoverIds(): Promise<string[]> {
-    const onDisk = await this.deps.photos.orderIds();
-    return onDisk.length === 0 ? [] : this.deps.orders.photoPurgedAmong(onDisk);
+  /** Orders marked purged that still have some of their files in the store. */
+  private async leftovers(): Promise<PurgedFiles[]> {
+    const { orders, photos } = this.deps;
+    const onDisk = await photos.orderIds();
+    const marked = onDisk.length === 0 ? [] : await orders.photoPurgedAmong(onDisk);
+    const left: PurgedFiles[] = [];
+    for (const order of marked) if ((await photos.filesUnder(order.id, keysOf(order))).length > 0) left.push(order);
+    return left;
   }
+}
+
+function keysOf(order: Pick<PurgedFiles, 'uploadId' | 'photoKey' | 'receiptNumber'>): string[] {
+  return [order.uploadId, order.photoKey, order.receiptNumber].filter((k): k is string => k !== null);
 }
