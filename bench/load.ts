@@ -24,7 +24,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { idCheckChar } from '../shared/identity';
-import { RATE_LIMIT_NAMES } from '../server/src/config';
+import { RATE_LIMIT_NAMES, rateLimitVariable } from '../server/src/config';
+import { LocalStaffFile } from '../server/src/repositories/local-staff.repository';
 import { freePort, ServerProcess } from '../e2e/support/server';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -57,7 +58,6 @@ const PHOTOS = readdirSync(photosDir)
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const r1 = (v: number) => Math.round(v * 10) / 10;
-const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -108,7 +108,7 @@ interface Server {
 async function startServer(): Promise<Server> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'zphz-load-'));
   const lifted = Object.fromEntries(
-    RATE_LIMIT_NAMES.map((name) => [`RATE_LIMIT_${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`, '1000000/1']),
+    RATE_LIMIT_NAMES.map((name) => [rateLimitVariable(name), '1000000/1']),
   );
   const running = await ServerProcess.start({
     ...lifted,
@@ -265,14 +265,6 @@ async function journey(
 
 // ---- the run ----
 
-function staffPassword(dataDir: string, username: string): string {
-  const line = readFileSync(path.join(dataDir, 'local-staff.txt'), 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith(`${username} `));
-  if (!line) throw new Error(`no local ${username} account`);
-  return line.split(' ')[1]!;
-}
-
 async function main(): Promise<void> {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const machine = `${os.availableParallelism()} cores (${cpu}), ${Math.round(os.totalmem() / 1024 ** 3)} GB, node ${process.version}, ${os.platform()} ${os.release()}`;
@@ -304,9 +296,10 @@ async function main(): Promise<void> {
     const uploaders = await Promise.all(
       Array.from({ length: UPLOADERS }, async (_, i) => newOrder(await Client.signIn(server.process.baseUrl, { nickname: `上传${i}` }, '/api/auth/local-login'))),
     );
+    const passwords = new LocalStaffFile(server.dataDir).read();
     const staff = {
-      reviewer: await Client.signIn(server.process.baseUrl, { username: 'reviewer', password: staffPassword(server.dataDir, 'reviewer') }, '/api/auth/staff-login'),
-      counter: await Client.signIn(server.process.baseUrl, { username: 'counter', password: staffPassword(server.dataDir, 'counter') }, '/api/auth/staff-login'),
+      reviewer: await Client.signIn(server.process.baseUrl, { username: 'reviewer', password: passwords.reviewer }, '/api/auth/staff-login'),
+      counter: await Client.signIn(server.process.baseUrl, { username: 'counter', password: passwords.counter }, '/api/auth/staff-login'),
     };
 
     // Warm-up: every worker processes WARMUP photos (V8 optimises the per-pixel code), readers warm the JIT.

@@ -22,7 +22,7 @@ import {
   type EligibilityVerdict,
 } from '../shared/eligibility';
 import { Api, localStaff } from './support/api';
-import { PHONE, Shots, assertBrowserPrerequisites, assertScreenSound, openSession, type Session } from './support/browser';
+import { PHONE, Shots, assertBrowserPrerequisites, assertScreenSound, openSession, storedSessionToken, type Session } from './support/browser';
 import { PHOTOS } from './support/paths';
 import { PAGES } from './support/pages';
 import { startServer, type RunningServer } from './support/server';
@@ -129,16 +129,6 @@ async function assertUnmetShown(page: Page, verdict: EligibilityVerdict): Promis
   for (const route of ['social_insurance', 'talent', 'student'] as EligibilityRoute[]) {
     if (!routes.includes(route)) expect(await page.getByTestId(`eligibility-unmet-${route}`).filter({ visible: true }).count()).toBe(0);
   }
-}
-
-/** The session the app keeps in localStorage (Taro storage: `{data: JSON}` around zustand's `{state}`). */
-async function sessionToken(page: Page): Promise<string> {
-  const raw = await page.evaluate(() => localStorage.getItem('zphz-session'));
-  expect(raw, 'no zphz-session in localStorage').toBeTruthy();
-  const { data } = JSON.parse(raw!) as { data: string };
-  const { state } = JSON.parse(data) as { state: { token: string | null } };
-  expect(state.token, 'no token in the stored session').toBeTruthy();
-  return state.token!;
 }
 
 beforeAll(async () => {
@@ -310,7 +300,7 @@ describe('phone (390×844): 办证资格自测 → 居住证 receipt', () => {
     const query = page.url().split('?')[1] ?? '';
     orderId = new URLSearchParams(query).get('orderId') ?? '';
     expect(orderId, `no orderId in ${page.url()}`).toMatch(/^[A-Za-z0-9_-]{8,40}$/);
-    token = await sessionToken(page);
+    token = await storedSessionToken(page);
     await shots.take(page, 'after-city');
   });
 

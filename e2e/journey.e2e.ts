@@ -287,7 +287,7 @@ describe('phone (390×844): the applicant journey', () => {
   });
 
   step('order detail: submitted, with a status timeline', s, async (page) => {
-    await waitForRoute(page, '/packages/orders/pages/detail/index');
+    await waitForRoute(page, PAGES.orderDetail);
     await see(page, '已提交,等待审核');
     await see(page, '办理进度');
     // The timeline lists the steps the order went through, newest first.
@@ -306,7 +306,7 @@ describe('phone (390×844): the applicant journey', () => {
   step('我的订单 lists it', s, async (page) => {
     await page.goto(server.baseUrl + '/');
     await pressButton(page, '我的订单');
-    await waitForRoute(page, '/packages/orders/pages/list/index');
+    await waitForRoute(page, PAGES.orders);
     const card = visible(page, '居民身份证');
     await card.waitFor({ state: 'visible' });
     await see(page, '已提交,等待审核');
@@ -315,7 +315,7 @@ describe('phone (390×844): the applicant journey', () => {
     await shots.take(page, 'orders');
     // The card opens the same order.
     await press(page, '已提交,等待审核');
-    await waitForRoute(page, '/packages/orders/pages/detail/index');
+    await waitForRoute(page, PAGES.orderDetail);
     await see(page, '办理进度');
     expect(page.url().split('?')[1]).toContain(orderUrl.split('id=')[1]?.split('&')[0] ?? '');
   });
@@ -533,11 +533,11 @@ describe('phone (390×844): the applicant journey', () => {
       await see(page, '工作人员登录');
       await signInStaff(page, 'counter');
       await pressButton(page, '登录');
-      await waitForRoute(page, PAGES.counterLookup);
+      await waitForRoute(page, PAGES.counter);
       // A second window of the same counter looks the receipt up too, before it is used.
       const other = await counter.context.newPage();
       for (const p of [page, other]) {
-        if (p === other) await other.goto(server.baseUrl + '/#' + PAGES.counterLookup);
+        if (p === other) await other.goto(server.baseUrl + '/#' + PAGES.counter);
         await typeInto(p, '输入回执上的图像号', receiptNumber);
         await pressButton(p, '查询');
         await see(p, `图像号 ${receiptNumber}`);
@@ -645,7 +645,7 @@ describe('desktop (1440×900): the key pages are usable', () => {
   step('我的订单', s, async (page) => {
     await page.goto(server.baseUrl + '/');
     await pressButton(page, '我的订单');
-    await waitForRoute(page, '/packages/orders/pages/list/index');
+    await waitForRoute(page, PAGES.orders);
     // This nickname is a different person: the phone's order is not theirs; the draft is.
     await see(page, '待上传照片');
     await notSee(page, '已提交,等待审核', 1_000);

@@ -4,18 +4,17 @@
  * 「在手机上继续」 code of an order opens that order on the owner's phone and nobody else's.
  * The codes are read from screenshots of what the page shows, as a phone camera would.
  */
-import jsQR from 'jsqr';
 import type { Locator, Page } from 'playwright-core';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { decodeQr } from '../server/test/support/qr';
 import { Api } from './support/api';
-import { DESKTOP, PHONE, Shots, assertBrowserPrerequisites, openSession, settle, type Device, type Session } from './support/browser';
+import { DESKTOP, PHONE, Shots, assertBrowserPrerequisites, openSession, presetApplicantSession, settle, type Device, type Session } from './support/browser';
 import { PAGES } from './support/pages';
 import { startServer, type RunningServer } from './support/server';
 import { see, waitForRoute } from './support/ui';
 
-const ENTRY_TARGET = (base: string) => `${base}/#/pages/index/index?scene=${encodeURIComponent('from=desktop')}`;
+const ENTRY_TARGET = (base: string) => `${base}/#${PAGES.home}?scene=${encodeURIComponent('from=desktop')}`;
 const HANDOFF_TARGET = /^(http:\/\/127\.0\.0\.1:\d+)\/#\/pages\/index\/index\?scene=t%3D([0-9A-Za-z]{12})$/;
 
 let server: RunningServer;
@@ -39,11 +38,7 @@ afterAll(async () => {
 async function signedInBrowser(device: Device, api: Api | null, nickname: string): Promise<Session> {
   const session = await openSession(device);
   sessions.push(session);
-  if (api) {
-    const state = { state: { token: api.token, nickname, consentAt: null, role: 'applicant' }, version: 1 };
-    // Taro's h5 storage keeps `{data}` JSON in localStorage.
-    await session.context.addInitScript((value) => localStorage.setItem('zphz-session', value), JSON.stringify({ data: JSON.stringify(state) }));
-  }
+  if (api) await presetApplicantSession(session.context, api.token!, nickname);
   return session;
 }
 
@@ -51,9 +46,7 @@ async function signedInBrowser(device: Device, api: Api | null, nickname: string
 async function scan(element: Locator): Promise<string | null> {
   await element.waitFor({ state: 'visible' });
   await element.evaluate((img) => (img instanceof HTMLImageElement ? img.decode() : undefined)).catch(() => undefined);
-  const shot = await element.screenshot();
-  const { data, info } = await sharp(shot).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-  return jsQR(new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), info.width, info.height)?.data ?? null;
+  return decodeQr(await element.screenshot());
 }
 
 async function codeImage(page: Page, testId: string): Promise<Locator> {

@@ -15,25 +15,18 @@ import {
   isCalendarMonth,
   isShenzhenResidencePermit,
   talentOption,
-  type EligibilityRoute,
   type OrderEligibility,
-  type TalentKind,
 } from './eligibility';
-import {
-  HANDOFF_TICKET_PATTERN,
-  SCENE_PATTERN,
-  SUBSCRIBE_ANSWERS,
-  TEMPLATE_KINDS,
-  type NotificationKind,
-  type TemplateKind,
-} from './wechat';
+// scene.ts, not wechat.ts: the client bundles this file, and wechat.ts carries the notification texts.
+import { HANDOFF_TICKET_PATTERN, SCENE_PATTERN, SUBSCRIBE_ANSWERS, TEMPLATE_KINDS, type TemplateKind } from './scene';
+import type { NotificationKind } from './wechat';
 
 export const LocalLoginBody = z.object({
   nickname: z.string({ required_error: '请输入昵称' }).trim().min(1, '请输入昵称').max(20, '昵称最多 20 个字'),
 });
 export type LocalLoginBody = z.infer<typeof LocalLoginBody>;
 
-const TalentKindSchema = z.enum(TALENT_KINDS as unknown as [TalentKind, ...TalentKind[]], {
+const TalentKindSchema = z.enum(TALENT_KINDS, {
   errorMap: () => ({ message: '请从列表中选择人才引进条件' }),
 });
 
@@ -41,7 +34,7 @@ const TalentKindSchema = z.enum(TALENT_KINDS as unknown as [TalentKind, ...Talen
 export const OrderEligibilitySchema = z
   .object({
     routes: z
-      .array(z.enum(ELIGIBILITY_ROUTES as unknown as [EligibilityRoute, ...EligibilityRoute[]]))
+      .array(z.enum(ELIGIBILITY_ROUTES))
       .min(1, '请先完成资格自测')
       .max(ELIGIBILITY_ROUTES.length)
       .refine((routes) => new Set(routes).size === routes.length, '资格自测结果重复'),
@@ -347,7 +340,7 @@ export interface ClientConfigView {
  * the answers to requestSubscribeMessage. */
 export const SubmitBody = z
   .object({
-    subscriptions: z.record(z.enum(TEMPLATE_KINDS as [TemplateKind, ...TemplateKind[]]), z.enum(SUBSCRIBE_ANSWERS)).optional(),
+    subscriptions: z.record(z.enum(TEMPLATE_KINDS), z.enum(SUBSCRIBE_ANSWERS)).optional(),
   })
   .nullish();
 export type SubmitBody = z.infer<typeof SubmitBody>;

@@ -14,7 +14,6 @@ import {
   monthsBetween,
   renewalStatus,
   renewalWindow,
-  SHENZHEN_RESIDENCE_RULES,
   TALENT_KINDS,
   TALENT_OPTIONS,
   talentOption,
@@ -747,17 +746,6 @@ describe('several routes at once', () => {
     const v = evaluate(make('2026-11-21', { socialInsuranceMonths: paidBefore('2026-11-21', 12), talent: 'degree_uncertified' }));
     expect(v.routes).toEqual(['social_insurance']);
     expect(reasons(v)).toEqual(['talent:degree_not_certified', 'student:not_student']);
-  });
-
-  it('keeps the rule constants the issue states', () => {
-    expect(SHENZHEN_RESIDENCE_RULES).toEqual({
-      residenceMonths: 12,
-      maxGapDays: 30,
-      insuranceConsecutiveMonths: 12,
-      insuranceTotalMonths: 18,
-      insuranceWindowMonths: 24,
-      renewalDaysBeforeExpiry: 15,
-    });
   });
 });
 

@@ -335,10 +335,12 @@ function insuranceStanding(months: readonly string[], applicationDate: string): 
 
 const NO_REGISTRATION = '申请当天没有有效的深圳居住登记,需要先办理居住登记';
 
-function socialInsuranceRoute(input: EligibilityInput): { unmet: UnmetCondition[]; metOn?: string } {
+function socialInsuranceRoute(
+  input: EligibilityInput,
+  residence: ResidenceStanding | null,
+): { unmet: UnmetCondition[]; metOn?: string } {
   const route = 'social_insurance';
   const unmet: UnmetCondition[] = [];
-  const residence = continuousResidence(input.residenceRegistrations, input.applicationDate);
   const residenceOn = residence ? addMonths(residence.since, RULES.residenceMonths) : undefined;
   if (!residence) {
     unmet.push({
@@ -367,7 +369,8 @@ function socialInsuranceRoute(input: EligibilityInput): { unmet: UnmetCondition[
       qualifiesOn: insurance.metOn,
     });
   }
-  const metOn = residenceOn ? laterOf(laterOf(residenceOn, insurance.metOn), input.applicationDate) : undefined;
+  // insurance.metOn is never before the application day, so neither is the later of the two.
+  const metOn = residenceOn ? laterOf(residenceOn, insurance.metOn) : undefined;
   return { unmet, metOn };
 }
 
@@ -397,8 +400,9 @@ function studentRoute(input: EligibilityInput, registered: boolean): UnmetCondit
 
 /** The verdict for a Shenzhen residence permit applied for on `input.applicationDate`. */
 export function evaluateShenzhenResidence(input: EligibilityInput): EligibilityVerdict {
-  const registered = continuousResidence(input.residenceRegistrations, input.applicationDate) !== null;
-  const social = socialInsuranceRoute(input);
+  const residence = continuousResidence(input.residenceRegistrations, input.applicationDate);
+  const registered = residence !== null;
+  const social = socialInsuranceRoute(input, residence);
   const byRoute: Record<EligibilityRoute, UnmetCondition[]> = {
     social_insurance: social.unmet,
     talent: talentRoute(input, registered),

@@ -3,6 +3,7 @@
  * random part + one ISO/IEC 7064 MOD 37,36 check character. Uppercase 0-9A-Z, ≤ 32 characters.
  * Pure: the randomness comes from a CSPRNG the caller passes (default: globalThis.crypto).
  */
+import { chinaParts, pad2 } from './china-time';
 
 export const IMAGE_NUMBER_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 export const IMAGE_NUMBER_RANDOM_LENGTH = 10;
@@ -40,11 +41,8 @@ export function mod3736CheckChar(data: string): string {
 
 /** Issue date as YYMMDD in China time (UTC+8). */
 export function issueDateCode(at: Date): string {
-  const d = new Date(at.getTime() + 8 * 3600_000);
-  const yy = String(d.getUTCFullYear() % 100).padStart(2, '0');
-  const mm = String(d.getUTCMonth() + 1).padStart(2, '0');
-  const dd = String(d.getUTCDate()).padStart(2, '0');
-  return `${yy}${mm}${dd}`;
+  const { y, m, d } = chinaParts(at);
+  return `${pad2(y % 100)}${pad2(m)}${pad2(d)}`;
 }
 
 /** Uniform random characters from 0-9A-Z (rejection sampling: no modulo bias). */

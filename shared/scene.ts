@@ -42,8 +42,8 @@ export function parseScene(raw: string | undefined | null): ParsedScene | null {
 }
 
 /** Which subscription a notification needs: the review result or the expiry reminder. */
-export type TemplateKind = 'result' | 'expiry';
-export const TEMPLATE_KINDS: readonly TemplateKind[] = ['result', 'expiry'];
+export const TEMPLATE_KINDS = ['result', 'expiry'] as const;
+export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
 
 /** What the person answered to requestSubscribeMessage for one template. */
 export const SUBSCRIBE_ANSWERS = ['accept', 'reject', 'ban', 'filter'] as const;

@@ -10,6 +10,7 @@
  * (47003), so every builder below returns a non-empty valid value or throws.
  */
 import { getCertificate, type CertCode } from './certificates';
+import { chinaParts, pad2 } from './china-time';
 import { getCity } from './cities';
 import type { TemplateKind } from './scene';
 
@@ -18,14 +19,14 @@ export * from './scene';
 // ---------------------------------------------------------------------------------------------
 // Subscribe-message field values
 
-export const FIELD_LIMITS = { thing: 20, character_string: 32, phrase: 5 } as const;
+const FIELD_LIMITS = { thing: 20, character_string: 32, phrase: 5 } as const;
 
 const CONTROL = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
 const ELLIPSIS = '…';
 
 /** A `thing` value: whitespace collapsed, control characters dropped, ≤ 20 characters (code
  * points, so 𠮷 counts once), cut with an ellipsis when longer. */
-export function thingValue(text: string, fallback = '—'): string {
+function thingValue(text: string, fallback = '—'): string {
   const clean = text.replace(CONTROL, ' ').replace(/\s+/g, ' ').trim();
   const chars = Array.from(clean);
   if (chars.length === 0) return fallback;
@@ -34,7 +35,7 @@ export function thingValue(text: string, fallback = '—'): string {
 }
 
 /** A `character_string` value: printable ASCII without spaces, ≤ 32 characters. */
-export function characterStringValue(text: string, fallback = '-'): string {
+function characterStringValue(text: string, fallback = '-'): string {
   const clean = text.replace(/[^\x21-\x7e]/g, '').slice(0, FIELD_LIMITS.character_string);
   return clean.length > 0 ? clean : fallback;
 }
@@ -43,29 +44,19 @@ const PHRASE = /^\p{Script=Han}{1,5}$/u;
 
 /** A `phrase` value: 1–5 汉字 and nothing else. The phrases are the product's own words, so a
  * wrong one is a programming error, not something to truncate. */
-export function phraseValue(text: string): string {
+function phraseValue(text: string): string {
   if (!PHRASE.test(text)) throw new Error(`not a valid phrase value: "${text}"`);
   return text;
 }
 
-const CHINA_OFFSET_MS = 8 * 3_600_000;
-
-/** Date parts in China Standard Time (UTC+8 all year), whatever the machine's time zone. */
-function chinaParts(at: Date | string) {
-  const d = new Date(new Date(at).getTime() + CHINA_OFFSET_MS);
-  return { y: d.getUTCFullYear(), m: d.getUTCMonth() + 1, d: d.getUTCDate(), hh: d.getUTCHours(), mm: d.getUTCMinutes() };
-}
-
-const pad2 = (n: number) => String(n).padStart(2, '0');
-
 /** `2026年11月21日 15:01` (China time): the documented `time` format with its date. */
-export function timeValue(at: Date | string): string {
+function timeValue(at: Date | string): string {
   const p = chinaParts(at);
   return `${p.y}年${p.m}月${p.d}日 ${pad2(p.hh)}:${pad2(p.mm)}`;
 }
 
 /** `2026年11月21日` (China time), for texts. */
-export function chinaDate(at: Date | string): string {
+function chinaDate(at: Date | string): string {
   const p = chinaParts(at);
   return `${p.y}年${p.m}月${p.d}日`;
 }
@@ -123,11 +114,14 @@ export const TEMPLATE_FIELDS = {
   expiry: { thing1: '办理业务', character_string2: '图像号', time3: '到期时间', thing4: '温馨提示' },
 } as const;
 
+/** The `data` keys of a template; templateData's values are checked against them at compile time. */
+type FieldsOf<T extends TemplateKind> = Record<keyof (typeof TEMPLATE_FIELDS)[T], { value: string }>;
+
 /** How many days before expiry the reminder goes out. */
 export const EXPIRY_REMINDER_DAYS = 7;
 
 /** `居住证（深圳）`: the certificate and the city, as people say it. */
-export function businessName(certType: CertCode, cityCode: string): string {
+function businessName(certType: CertCode, cityCode: string): string {
   const city = getCity(cityCode)?.name.replace(/市$/, '') ?? cityCode;
   return `${getCertificate(certType).name}（${city}）`;
 }
@@ -171,7 +165,7 @@ export function templateData(p: NotificationPayload, now: Date): TemplateData {
         thing3: { value: thingValue(p.applicantName) },
         thing4: { value: thingValue('回执已生成，点击查看图像号') },
         time5: { value: timeValue(p.decidedAt) },
-      };
+      } satisfies FieldsOf<'result'>;
     case 'review_rejected':
       return {
         thing1: { value: business },
@@ -179,14 +173,14 @@ export function templateData(p: NotificationPayload, now: Date): TemplateData {
         thing3: { value: thingValue(p.applicantName) },
         thing4: { value: thingValue(p.reasons.join('、'), '请查看订单详情') },
         time5: { value: timeValue(p.decidedAt) },
-      };
+      } satisfies FieldsOf<'result'>;
     case 'receipt_expiring':
       return {
         thing1: { value: business },
         character_string2: { value: characterStringValue(p.imageNumber) },
         time3: { value: timeValue(p.expiresAt) },
         thing4: { value: thingValue(`回执${daysLeft(p.expiresAt, now)}天后失效，请尽快办理`) },
-      };
+      } satisfies FieldsOf<'expiry'>;
   }
 }
 

@@ -31,7 +31,7 @@ export const orderService = {
 
   /** Submits (or resubmits) for review; `body` carries the answers to requestSubscribeMessage. */
   submit(id: string, body?: SubmitBody): Promise<OrderView> {
-    return call<OrderView>(ENDPOINTS.submitOrder, body ? { params: { id }, body } : { params: { id } });
+    return call<OrderView>(ENDPOINTS.submitOrder, { params: { id }, body });
   },
 
   /** Multipart upload (field `photo`) with progress; resolves with the order in `processing`. */

@@ -19,7 +19,10 @@ describe('client config store', () => {
     const options = vi.mocked(Taro.request).mock.calls[0]![0] as { url: string; header: Record<string, string> };
     expect(options.url).toBe('/api/client-config');
     expect(options.header.Authorization).toBeUndefined();
-    expect(clientConfigSelectors.mode(useClientConfigStore.getState())).toBe('wechat');
+    expect(useClientConfigStore.getState()).toMatchObject({
+      status: 'ready',
+      config: { mode: 'wechat', subscribeTemplates: { result: 'tmpl-r', expiry: null } },
+    });
     expect(clientConfigSelectors.templates(useClientConfigStore.getState())).toEqual({ result: 'tmpl-r', expiry: null });
   });
 
@@ -29,7 +32,7 @@ describe('client config store', () => {
     expect(await useClientConfigStore.getState().load()).toBeNull();
     const s = useClientConfigStore.getState();
     expect(s.status).toBe('error');
-    expect(clientConfigSelectors.mode(s)).toBeNull();
+    expect(s.config).toBeNull();
     expect(await askForSubscriptions(clientConfigSelectors.templates(s))).toBeUndefined();
   });
 });

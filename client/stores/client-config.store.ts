@@ -11,7 +11,7 @@ import { clientConfigService } from '../services/wechat.service';
 export interface ClientConfigState {
   config: ClientConfigView | null;
   status: 'idle' | 'loading' | 'ready' | 'error';
-  load: (options?: { force?: boolean }) => Promise<ClientConfigView | null>;
+  load: () => Promise<ClientConfigView | null>;
 }
 
 let pending: Promise<ClientConfigView | null> | null = null;
@@ -19,8 +19,8 @@ let pending: Promise<ClientConfigView | null> | null = null;
 export const useClientConfigStore = create<ClientConfigState>()((set, get) => ({
   config: null,
   status: 'idle',
-  load({ force = false } = {}) {
-    if (!force && get().status === 'ready') return Promise.resolve(get().config);
+  load() {
+    if (get().status === 'ready') return Promise.resolve(get().config);
     if (pending) return pending;
     set({ status: 'loading' });
     pending = clientConfigService
@@ -42,7 +42,6 @@ export const useClientConfigStore = create<ClientConfigState>()((set, get) => ({
 }));
 
 export const clientConfigSelectors = {
-  /** `local` (nickname login, the WeChat stand-in) or `wechat`; null until loaded. */
-  mode: (s: ClientConfigState) => s.config?.mode ?? null,
+  /** The template ids for the subscribe dialog; null until loaded (or when loading failed). */
   templates: (s: ClientConfigState) => s.config?.subscribeTemplates ?? null,
 };

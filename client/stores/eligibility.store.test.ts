@@ -98,16 +98,23 @@ describe('eligibility store', () => {
   it('says which field is missing or wrong, in Chinese, keyed by period', () => {
     const built = buildRequest(
       answers({
-        residence: [period(1, null, null), period(2, '2026-01-10', null, false), period(3, '2026-12-01', null)],
+        residence: [
+          period(1, null, null),
+          period(2, '2026-01-10', null, false),
+          period(3, '2026-12-01', null),
+          period(4, '2026-03-01', '2026-02-01', false),
+        ],
         insurance: [period(1, '2026-05', '2026-03', false), period(2, '2027-01', null)],
       }),
     );
     expect(built.ok).toBe(false);
     if (built.ok) return;
+    // A missing start and an end before its start come from the API schema itself.
     expect(built.errors).toEqual({
       'residence.0.from': '请选择居住登记的开始日期',
       'residence.1.to': '请选择居住登记的结束日期,或勾选「至今」',
       'residence.2.from': '居住登记的开始日期不能晚于申请日期',
+      'residence.3.to': '居住登记的结束日期不能早于开始日期',
       'insurance.0.to': '结束月份不能早于开始月份',
       'insurance.1.from': '社保月份不能晚于申请月份',
     });
@@ -116,8 +123,8 @@ describe('eligibility store', () => {
   it('checks through the service and keeps the verdict with the request it answers', async () => {
     const check = vi.spyOn(eligibilityService, 'checkShenzhenResidence').mockResolvedValue(ELIGIBLE);
     const s = state();
-    s.updateResidence(s.answers.residence[0].id, { from: '2025-01-02' });
-    s.updateInsurance(s.answers.insurance[0].id, { from: '2025-10' });
+    s.updatePeriod('residence', s.answers.residence[0].id, { from: '2025-01-02' });
+    s.updatePeriod('insurance', s.answers.insurance[0].id, { from: '2025-10' });
     s.chooseTalent('high_level');
     const verdict = await state().check();
     expect(verdict).toEqual(ELIGIBLE);
@@ -147,9 +154,9 @@ describe('eligibility store', () => {
       'insurance.0.from': '请选择开始缴纳社保的月份',
     });
     expect(state().error).toBeTruthy();
-    state().updateResidence(state().answers.residence[0].id, { from: '2025-01-02' });
+    state().updatePeriod('residence', state().answers.residence[0].id, { from: '2025-01-02' });
     expect(state().fieldErrors).toEqual({ 'insurance.0.from': '请选择开始缴纳社保的月份' });
-    state().setHasInsurance(false);
+    state().setHas('insurance', false);
     expect(state().fieldErrors).toEqual({});
   });
 
@@ -159,29 +166,29 @@ describe('eligibility store', () => {
         'residenceRegistrations.0.to': '居住登记的结束日期不能早于开始日期',
       }),
     );
-    state().setHasInsurance(false);
-    state().updateResidence(state().answers.residence[0].id, { from: '2025-01-02' });
+    state().setHas('insurance', false);
+    state().updatePeriod('residence', state().answers.residence[0].id, { from: '2025-01-02' });
     expect(await state().check()).toBeNull();
     expect(state().error).toBe('填写的内容有误,请按提示修改');
     expect(state().fieldErrors).toEqual({ 'residence.0.to': '居住登记的结束日期不能早于开始日期' });
   });
 
   it('adds and removes periods (never the last one)', () => {
-    state().addResidence();
-    state().addResidence();
+    state().addPeriod('residence');
+    state().addPeriod('residence');
     expect(state().answers.residence).toHaveLength(3);
     const [first, second] = state().answers.residence;
-    state().removeResidence(second.id);
+    state().removePeriod('residence', second.id);
     expect(state().answers.residence.map((p) => p.id)).not.toContain(second.id);
-    state().removeResidence(state().answers.residence[1].id);
-    state().removeResidence(first.id);
+    state().removePeriod('residence', state().answers.residence[1].id);
+    state().removePeriod('residence', first.id);
     expect(state().answers.residence).toEqual([first]);
   });
 
   it('keeps everything in memory: nothing reaches storage', async () => {
     vi.spyOn(eligibilityService, 'checkShenzhenResidence').mockResolvedValue(ELIGIBLE);
-    state().updateResidence(state().answers.residence[0].id, { from: '2025-01-02' });
-    state().setHasInsurance(false);
+    state().updatePeriod('residence', state().answers.residence[0].id, { from: '2025-01-02' });
+    state().setHas('insurance', false);
     state().setStudent(true);
     await state().check();
     expect(Taro.setStorageSync).not.toHaveBeenCalled();

@@ -53,18 +53,21 @@ export interface EligibilityState {
   result: EligibilityResult | null;
 }
 
-type PeriodPatch = Partial<Omit<Period, 'id'>>;
+export type PeriodPatch = Partial<Omit<Period, 'id'>>;
+
+/** The two questions answered with periods: residence registration and social insurance. */
+export type PeriodSection = 'residence' | 'insurance';
+
+/** The answer 「已办理 / 没有」 that turns a section's periods on or off. */
+const HAS: Record<PeriodSection, 'hasResidence' | 'hasInsurance'> = { residence: 'hasResidence', insurance: 'hasInsurance' };
 
 export interface EligibilityActions {
   setApplicationDate: (date: string) => void;
-  setHasResidence: (has: boolean) => void;
-  addResidence: () => void;
-  removeResidence: (id: number) => void;
-  updateResidence: (id: number, patch: PeriodPatch) => void;
-  setHasInsurance: (has: boolean) => void;
-  addInsurance: () => void;
-  removeInsurance: (id: number) => void;
-  updateInsurance: (id: number, patch: PeriodPatch) => void;
+  setHas: (section: PeriodSection, has: boolean) => void;
+  addPeriod: (section: PeriodSection) => void;
+  /** Never the last period of a section. */
+  removePeriod: (section: PeriodSection, id: number) => void;
+  updatePeriod: (section: PeriodSection, id: number, patch: PeriodPatch) => void;
   chooseTalent: (talent: TalentKind | null) => void;
   setStudent: (student: boolean) => void;
   /** Validates with the API schema, asks the server; resolves with the verdict (null on a problem). */
@@ -133,7 +136,7 @@ export function insuranceMonths(answers: EligibilityAnswers): string[] {
 }
 
 /** The UI field a schema or server path (`residenceRegistrations.0.from`) belongs to. */
-export function fieldKey(path: readonly (string | number)[]): string {
+function fieldKey(path: readonly (string | number)[]): string {
   const [head, index, leaf] = path;
   switch (head) {
     case 'applicationDate':
@@ -152,7 +155,7 @@ export function fieldKey(path: readonly (string | number)[]): string {
 }
 
 /** Server `fields` (`residenceRegistrations.0.from` → message) keyed by the UI's fields. */
-export function fieldErrorsFrom(fields: Record<string, string>): Record<string, string> {
+function fieldErrorsFrom(fields: Record<string, string>): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const [path, message] of Object.entries(fields)) {
     errors[fieldKey(path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)))] ??= message;
@@ -162,19 +165,15 @@ export function fieldErrorsFrom(fields: Record<string, string>): Record<string, 
 
 /**
  * What the form checks itself: the schema cannot tell a missing end from 「至今」, points at months
- * rather than periods, and (being a refinement) reports date order only once every date is there.
- * The messages are the schema's where it has one.
+ * rather than periods, and (its whole-body refinement) compares starts with the application date
+ * only once every date is there. A missing start and an end before its start are the schema's.
  */
 function periodProblems(answers: EligibilityAnswers): Record<string, string> {
   const errors: Record<string, string> = {};
   if (answers.hasResidence) {
     answers.residence.forEach((p, i) => {
-      if (p.from === null) errors[`residence.${i}.from`] = '请选择居住登记的开始日期';
-      else if (p.from > answers.applicationDate) errors[`residence.${i}.from`] = '居住登记的开始日期不能晚于申请日期';
+      if (p.from !== null && p.from > answers.applicationDate) errors[`residence.${i}.from`] = '居住登记的开始日期不能晚于申请日期';
       if (!p.ongoing && p.to === null) errors[`residence.${i}.to`] = '请选择居住登记的结束日期,或勾选「至今」';
-      else if (!p.ongoing && p.from !== null && p.to !== null && p.to < p.from) {
-        errors[`residence.${i}.to`] = '居住登记的结束日期不能早于开始日期';
-      }
     });
   }
   if (answers.hasInsurance) {
@@ -193,7 +192,7 @@ function periodProblems(answers: EligibilityAnswers): Record<string, string> {
 }
 
 /** The request body the answers make, before validation (missing dates stay missing). */
-export function requestBody(answers: EligibilityAnswers): Record<string, unknown> {
+function requestBody(answers: EligibilityAnswers): Record<string, unknown> {
   return {
     applicationDate: answers.applicationDate,
     residenceRegistrations: answers.hasResidence
@@ -245,27 +244,6 @@ export const useEligibilityStore = create<EligibilityStore>()((set, get) => {
   const answer = (patch: Partial<EligibilityAnswers>, ...errorKeys: string[]) =>
     set((s) => ({ answers: { ...s.answers, ...patch }, fieldErrors: clearErrors(s.fieldErrors, ...errorKeys), error: null }));
 
-  const updatePeriod = (section: 'residence' | 'insurance', id: number, patch: PeriodPatch) => {
-    const periods = get().answers[section];
-    const index = periods.findIndex((p) => p.id === id);
-    if (index < 0) return;
-    const keys = Object.keys(patch).map((k) => `${section}.${index}.${k === 'ongoing' ? 'to' : k}`);
-    answer({ [section]: periods.map((p) => (p.id === id ? { ...p, ...patch } : p)) }, ...keys, section);
-  };
-
-  const addPeriod = (section: 'residence' | 'insurance') => {
-    const periods = get().answers[section];
-    if (periods.length >= MAX_PERIODS) return;
-    answer({ [section]: [...periods, newPeriod()] }, section);
-  };
-
-  const removePeriod = (section: 'residence' | 'insurance', id: number) => {
-    const periods = get().answers[section];
-    if (periods.length <= 1) return;
-    // Indices shift: the section's messages no longer point at the right period.
-    answer({ [section]: periods.filter((p) => p.id !== id) }, `${section}.`);
-  };
-
   return {
     ...initialEligibilityState(),
 
@@ -273,18 +251,27 @@ export const useEligibilityStore = create<EligibilityStore>()((set, get) => {
       // The date bounds the other answers: their messages are re-checked on 「查看结果」.
       answer({ applicationDate: date }, 'applicationDate', 'residence.', 'insurance.');
     },
-    setHasResidence(has) {
-      answer({ hasResidence: has }, 'residence.');
+    setHas(section, has) {
+      answer({ [HAS[section]]: has }, `${section}.`);
     },
-    addResidence: () => addPeriod('residence'),
-    removeResidence: (id) => removePeriod('residence', id),
-    updateResidence: (id, patch) => updatePeriod('residence', id, patch),
-    setHasInsurance(has) {
-      answer({ hasInsurance: has }, 'insurance.');
+    addPeriod(section) {
+      const periods = get().answers[section];
+      if (periods.length >= MAX_PERIODS) return;
+      answer({ [section]: [...periods, newPeriod()] }, section);
     },
-    addInsurance: () => addPeriod('insurance'),
-    removeInsurance: (id) => removePeriod('insurance', id),
-    updateInsurance: (id, patch) => updatePeriod('insurance', id, patch),
+    removePeriod(section, id) {
+      const periods = get().answers[section];
+      if (periods.length <= 1) return;
+      // Indices shift: the section's messages no longer point at the right period.
+      answer({ [section]: periods.filter((p) => p.id !== id) }, `${section}.`);
+    },
+    updatePeriod(section, id, patch) {
+      const periods = get().answers[section];
+      const index = periods.findIndex((p) => p.id === id);
+      if (index < 0) return;
+      const keys = Object.keys(patch).map((k) => `${section}.${index}.${k === 'ongoing' ? 'to' : k}`);
+      answer({ [section]: periods.map((p) => (p.id === id ? { ...p, ...patch } : p)) }, ...keys, section);
+    },
     chooseTalent(talent) {
       answer({ talent }, 'talent');
     },
@@ -319,9 +306,3 @@ export const useEligibilityStore = create<EligibilityStore>()((set, get) => {
     },
   };
 });
-
-export const eligibilitySelectors = {
-  answers: (s: EligibilityStore) => s.answers,
-  result: (s: EligibilityStore) => s.result,
-  checking: (s: EligibilityStore) => s.status === 'checking',
-};

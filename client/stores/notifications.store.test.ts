@@ -14,13 +14,13 @@ describe('notifications store', () => {
   });
   afterEach(() => vi.restoreAllMocks());
 
-  it('lists notifications newest first with the unread count, through the transport', async () => {
+  it('keeps the server’s list (newest first) and unread count, through the transport', async () => {
     vi.mocked(Taro.request).mockResolvedValueOnce({
       statusCode: 200,
       data: {
         items: [
-          notification({ id: 'ntf_old00001', createdAt: '2026-11-20T06:00:00.000Z', readAt: '2026-11-20T07:00:00.000Z' }),
           notification({ id: 'ntf_new00001' }),
+          notification({ id: 'ntf_old00001', createdAt: '2026-11-20T06:00:00.000Z', readAt: '2026-11-20T07:00:00.000Z' }),
         ],
         unread: 1,
       },
@@ -32,14 +32,18 @@ describe('notifications store', () => {
     expect(s).toMatchObject({ unread: 1, status: 'ready' });
   });
 
-  it('marks one as read at once and tells the server', async () => {
+  it('marks one as read at once, tells the server and keeps its copy', async () => {
     useNotificationsStore.setState({ items: [notification(), notification({ id: 'ntf_00000002' })], unread: 2, status: 'ready' });
-    const markRead = vi.spyOn(notificationService, 'markRead').mockResolvedValue({});
+    const serverRead = '2026-11-21T08:00:00.000Z';
+    vi.mocked(Taro.request).mockResolvedValueOnce({ statusCode: 200, data: notification({ readAt: serverRead }) } as never);
+    const markRead = vi.spyOn(notificationService, 'markRead');
     const pending = useNotificationsStore.getState().markRead('ntf_00000001');
     expect(useNotificationsStore.getState().unread).toBe(1);
     expect(useNotificationsStore.getState().items[0]!.readAt).not.toBeNull();
     await pending;
-    expect(markRead).toHaveBeenCalledWith('ntf_00000001');
+    expect(vi.mocked(Taro.request).mock.calls[0]![0]).toMatchObject({ url: '/api/notifications/ntf_00000001/read', method: 'POST' });
+    expect(useNotificationsStore.getState().items[0]!.readAt).toBe(serverRead);
+    expect(useNotificationsStore.getState().items[1]!.readAt).toBeNull();
 
     // Already read: no second request, the count does not go below what is unread.
     await useNotificationsStore.getState().markRead('ntf_00000001');
@@ -56,12 +60,24 @@ describe('notifications store', () => {
     expect(useNotificationsStore.getState()).toMatchObject({ unread: 1, actionError: '找不到该消息' });
   });
 
-  it('marks everything as read', async () => {
+  it('marks everything as read at once, then keeps the list the server answers with', async () => {
     useNotificationsStore.setState({ items: [notification(), notification({ id: 'ntf_00000002' })], unread: 2, status: 'ready' });
-    await useNotificationsStore.getState().markAllRead();
-    expect(vi.mocked(Taro.request).mock.calls[0]![0]).toMatchObject({ url: '/api/notifications/read-all', method: 'POST' });
+    // Meanwhile a new message arrived: the server's answer has it, unread.
+    const answer = {
+      items: [
+        notification({ id: 'ntf_00000003' }),
+        notification({ readAt: '2026-11-21T08:00:00.000Z' }),
+        notification({ id: 'ntf_00000002', readAt: '2026-11-21T08:00:00.000Z' }),
+      ],
+      unread: 1,
+    };
+    vi.mocked(Taro.request).mockResolvedValueOnce({ statusCode: 200, data: answer } as never);
+    const pending = useNotificationsStore.getState().markAllRead();
     expect(useNotificationsStore.getState().unread).toBe(0);
     expect(useNotificationsStore.getState().items.every((n) => n.readAt !== null)).toBe(true);
+    await pending;
+    expect(vi.mocked(Taro.request).mock.calls[0]![0]).toMatchObject({ url: '/api/notifications/read-all', method: 'POST' });
+    expect(useNotificationsStore.getState()).toMatchObject(answer);
   });
 
   it('forgets the previous person’s messages when the session changes', () => {

@@ -30,8 +30,6 @@ export const initialNotificationsState: Pick<NotificationsState, 'items' | 'unre
 
 let requestSeq = 0;
 
-const newestFirst = (items: NotificationView[]) => [...items].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-
 export const useNotificationsStore = create<NotificationsState>()((set, get) => ({
   ...initialNotificationsState,
 
@@ -41,7 +39,7 @@ export const useNotificationsStore = create<NotificationsState>()((set, get) => 
     try {
       const { items, unread } = await notificationService.list();
       if (seq !== requestSeq) return;
-      set({ items: newestFirst(items), unread, status: 'ready' });
+      set({ items, unread, status: 'ready' });
     } catch (error) {
       if (seq !== requestSeq) return;
       set({ status: 'error', error: errorMessage(error) });
@@ -51,7 +49,7 @@ export const useNotificationsStore = create<NotificationsState>()((set, get) => 
   async markRead(id) {
     const target = get().items.find((n) => n.id === id);
     if (!target || target.readAt !== null) return;
-    // At once on screen; the server's answer only matters when it fails.
+    // At once on screen, then the server's copy (its read time).
     ++requestSeq;
     const now = new Date().toISOString();
     set((s) => ({
@@ -60,7 +58,8 @@ export const useNotificationsStore = create<NotificationsState>()((set, get) => 
       actionError: null,
     }));
     try {
-      await notificationService.markRead(id);
+      const read = await notificationService.markRead(id);
+      set((s) => ({ items: s.items.map((n) => (n.id === id ? read : n)) }));
     } catch (error) {
       set({ actionError: errorMessage(error) });
       await get().load();
@@ -69,11 +68,13 @@ export const useNotificationsStore = create<NotificationsState>()((set, get) => 
 
   async markAllRead() {
     if (get().unread === 0 && get().items.every((n) => n.readAt !== null)) return;
-    ++requestSeq;
+    const seq = ++requestSeq;
     const now = new Date().toISOString();
     set((s) => ({ items: s.items.map((n) => (n.readAt ? n : { ...n, readAt: now })), unread: 0, actionError: null }));
     try {
-      await notificationService.markAllRead();
+      // The server answers with the list as it now is (a message may have arrived meanwhile).
+      const { items, unread } = await notificationService.markAllRead();
+      if (seq === requestSeq) set({ items, unread });
     } catch (error) {
       set({ actionError: errorMessage(error) });
       await get().load();

@@ -5,6 +5,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { LocalStaffFile } from '../../server/src/repositories/local-staff.repository';
+
 /** The applicant's details as the API takes them (consent is added). */
 export interface Applicant {
   name: string;
@@ -86,12 +88,7 @@ export class Api {
 
 /** The local-mode demo staff accounts the server writes to `<dataDir>/local-staff.txt`. */
 export function localStaff(dataDir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of readFileSync(path.join(dataDir, 'local-staff.txt'), 'utf8').split('\n')) {
-    const [user, password] = line.trim().split(/\s+/);
-    if (user && password && !user.startsWith('#')) out[user] = password;
-  }
-  return out;
+  return new LocalStaffFile(dataDir).read();
 }
 
 export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

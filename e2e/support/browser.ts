@@ -245,3 +245,23 @@ export async function assertScreenSound(page: Page, cjkSample: string): Promise<
     `"${cjkSample}" is drawn with [${fonts.join(', ')}], none of the CJK fonts [${cjk.join(', ')}]`,
   ).toBe(true);
 }
+
+/** Where the app keeps its session: zustand's `{state, version}` as JSON inside Taro's h5 storage
+ * entry `{data: JSON}` in localStorage (client/stores/session.store.ts). */
+const SESSION_KEY = 'zphz-session';
+
+/** The token of the session the app has stored (fails when there is none). */
+export async function storedSessionToken(page: Page): Promise<string> {
+  const raw = await page.evaluate((key) => localStorage.getItem(key), SESSION_KEY);
+  expect(raw, `no ${SESSION_KEY} in localStorage`).toBeTruthy();
+  const { data } = JSON.parse(raw!) as { data: string };
+  const { state } = JSON.parse(data) as { state: { token: string | null } };
+  expect(state.token, 'no token in the stored session').toBeTruthy();
+  return state.token!;
+}
+
+/** Makes every page of `context` start signed in as the applicant with this token. */
+export async function presetApplicantSession(context: BrowserContext, token: string, nickname: string): Promise<void> {
+  const state = { state: { token, nickname, consentAt: null, role: 'applicant' }, version: 1 };
+  await context.addInitScript(([key, value]) => localStorage.setItem(key, value), [SESSION_KEY, JSON.stringify({ data: JSON.stringify(state) })] as const);
+}

@@ -131,27 +131,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     for (const s of seeded) app.log.info({ username: s.username, role: s.role }, `local staff account: ${s.username} / ${s.password}`);
   }
 
-  // The periodic sweep: expire-receipts is queued only when some receipt has run out, so the job
-  // table does not fill with empty sweeps; expiry reminders are written directly (idempotent).
+  // The periodic sweep. A job is queued only when it has work (receipts run out, photos past
+  // PHOTO_RETENTION_DAYS), so the job table does not fill with empty sweeps; expiry reminders are
+  // written directly (idempotent).
+  const queueWhenDue = (name: string, hasDue: () => Promise<boolean>) =>
+    hasDue()
+      .then(async (due) => {
+        if (!due) return;
+        await jobRepo.enqueue({ name, payload: {}, subject: name }, clock.now());
+        runner.wake();
+      })
+      .catch((err: unknown) => app.log.error({ err }, `could not queue ${name}`));
   const queueExpiry = () =>
     Promise.all([
-      receipts
-        .hasDue()
-        .then(async (due) => {
-          if (!due) return;
-          await jobRepo.enqueue({ name: EXPIRE_RECEIPTS_JOB, payload: {}, subject: EXPIRE_RECEIPTS_JOB }, clock.now());
-          runner.wake();
-        })
-        .catch((err: unknown) => app.log.error({ err }, 'could not queue expire-receipts')),
-      // Photos past retention (PHOTO_RETENTION_DAYS): queued the same way, only when some are due.
-      retention
-        .hasDue()
-        .then(async (due) => {
-          if (!due) return;
-          await jobRepo.enqueue({ name: PURGE_PHOTOS_JOB, payload: {}, subject: PURGE_PHOTOS_JOB }, clock.now());
-          runner.wake();
-        })
-        .catch((err: unknown) => app.log.error({ err }, 'could not queue purge-photos')),
+      queueWhenDue(EXPIRE_RECEIPTS_JOB, () => receipts.hasDue()),
+      queueWhenDue(PURGE_PHOTOS_JOB, () => retention.hasDue()),
       notifications.remindExpiring().catch((err: unknown) => app.log.error({ err }, 'could not write expiry reminders')),
     ]);
   let expiryTimer: NodeJS.Timeout | null = null;

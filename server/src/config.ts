@@ -9,6 +9,7 @@ import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 
 import type { TemplateKind } from '../../shared/wechat';
+import { ENV_VERSIONS, MINIPROGRAM_STATES } from './wechat/wechat-api';
 
 export type AuthMode = 'local' | 'wechat';
 
@@ -28,9 +29,9 @@ export interface WeChatConfig {
   /** Subscribe-message template ids (WECHAT_TEMPLATE_RESULT, WECHAT_TEMPLATE_EXPIRY). */
   templates: Record<TemplateKind, string | null>;
   /** subscribeMessage.send `miniprogram_state`: which version a tap on the message opens. */
-  miniprogramState: 'developer' | 'trial' | 'formal';
+  miniprogramState: (typeof MINIPROGRAM_STATES)[number];
   /** getwxacodeunlimit `env_version`; `check_path` is on only for `release`. */
-  envVersion: 'release' | 'trial' | 'develop';
+  envVersion: (typeof ENV_VERSIONS)[number];
   timeoutMs: number;
   standinPort: number;
   /** Where the stand-in's codes send a phone: the h5 app's address as seen from the network. */
@@ -75,6 +76,11 @@ export interface RateLimit {
 
 export const RATE_LIMIT_NAMES = ['login', 'loginAccount', 'upload', 'uploadIp', 'lookup', 'lookupIp', 'wxacode', 'handoff', 'handoffIp'] as const;
 export type RateLimitName = (typeof RATE_LIMIT_NAMES)[number];
+
+/** The environment variable of a limit: uploadIp → RATE_LIMIT_UPLOAD_IP. */
+export function rateLimitVariable(name: RateLimitName): string {
+  return `RATE_LIMIT_${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
 export type RateLimits = Record<RateLimitName, RateLimit>;
 
 /**
@@ -104,7 +110,7 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
 export function loadRateLimits(env: NodeJS.ProcessEnv): RateLimits {
   const out = { ...DEFAULT_RATE_LIMITS };
   for (const name of RATE_LIMIT_NAMES) {
-    const variable = `RATE_LIMIT_${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+    const variable = rateLimitVariable(name);
     const value = env[variable]?.trim();
     if (!value) continue;
     const match = /^(\d+)\/(\d+)$/.exec(value);
@@ -191,7 +197,7 @@ function lanAddress(): string | undefined {
   return undefined;
 }
 
-export const REAL_WECHAT_API = 'https://api.weixin.qq.com';
+const REAL_WECHAT_API = 'https://api.weixin.qq.com';
 
 export function loadWeChatConfig(env: NodeJS.ProcessEnv, port: number, host: string): WeChatConfig {
   const appid = env.WECHAT_APPID?.trim() ?? '';
@@ -210,8 +216,8 @@ export function loadWeChatConfig(env: NodeJS.ProcessEnv, port: number, host: str
       result: template(env.WECHAT_TEMPLATE_RESULT, 'standin-template-result'),
       expiry: template(env.WECHAT_TEMPLATE_EXPIRY, 'standin-template-expiry'),
     },
-    miniprogramState: oneOf(env.WECHAT_MINIPROGRAM_STATE, ['developer', 'trial', 'formal'] as const, 'formal', 'WECHAT_MINIPROGRAM_STATE'),
-    envVersion: oneOf(env.WECHAT_ENV_VERSION, ['release', 'trial', 'develop'] as const, 'release', 'WECHAT_ENV_VERSION'),
+    miniprogramState: oneOf(env.WECHAT_MINIPROGRAM_STATE, MINIPROGRAM_STATES, 'formal', 'WECHAT_MINIPROGRAM_STATE'),
+    envVersion: oneOf(env.WECHAT_ENV_VERSION, ENV_VERSIONS, 'release', 'WECHAT_ENV_VERSION'),
     timeoutMs: positiveInt(env.WECHAT_TIMEOUT_MS, 5000, 'WECHAT_TIMEOUT_MS'),
     standinPort,
     publicUrl: (env.PUBLIC_URL?.trim() || `http://${reachable}:${port}`).replace(/\/$/, ''),

@@ -8,7 +8,6 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_ERRORS, type ApiErrorCode, type OrderView } from '../../shared/api';
 import { mod3736CheckChar } from '../../shared/image-number';
 import { DEFAULT_RATE_LIMITS, loadConfig, loadCorsOrigins, loadRateLimits, type AppConfig } from '../src/config';
 import { API_CSP, clientAddressKey, inlineScriptHashes } from '../src/routes/security';
@@ -18,15 +17,18 @@ import {
   addApiKey,
   auth,
   createOrder,
+  expectError,
   fixture,
   getOrder,
+  localCounter,
   localStaffPassword,
   login,
   multipart,
-  staffLogin,
   tempDataDir,
   testApp,
   testConfig,
+  uploadPhoto,
+  waitUntilProcessed,
   MovableClock,
 } from './support/api-harness';
 
@@ -46,7 +48,7 @@ beforeAll(async () => {
   // The shipped limits; WeChat points at a port nobody listens on (sign-ins fail fast, 503).
   config = testConfig(data.dir, { rateLimits: DEFAULT_RATE_LIMITS, h5Dir });
   app = await testApp(config, { processor: acceptingProcessor(), clock });
-  counter = await staffLogin(app, 'counter', localStaffPassword(data.dir, 'counter'));
+  counter = await localCounter(app, data.dir);
   apiKey = await addApiKey(config, '办证平台');
 });
 afterAll(async () => {
@@ -57,13 +59,6 @@ afterAll(async () => {
 /** A request from `ip` (the socket's address: X-Forwarded-For is not believed by default). */
 function from(ip: string, options: InjectOptions) {
   return app.inject({ ...options, remoteAddress: ip });
-}
-
-function expectError(res: { statusCode: number; body: string }, status: number, code: ApiErrorCode) {
-  expect(res.statusCode, res.body.slice(0, 200)).toBe(status);
-  const body = JSON.parse(res.body) as { code: string; message: string };
-  expect(body).toEqual({ code, message: API_ERRORS[code] });
-  expect(body.message).toMatch(/[\u4e00-\u9fa5]/);
 }
 
 function expectLimited(res: { statusCode: number; body: string; headers: Record<string, unknown> }, windowS: number) {
@@ -252,13 +247,8 @@ describe('security headers', () => {
   it('on files: the photo keeps private no-store, the code image its own caching', async () => {
     const owner = await login(app, '有照片的人');
     const order = await createOrder(app, owner);
-    const photo = multipart('photo', fixture('deepface-img3.jpg'));
-    expect((await app.inject({ method: 'PUT', url: `/api/orders/${order.id}/photo`, headers: { ...auth(owner), ...photo.headers }, payload: photo.payload })).statusCode).toBe(202);
-    let view: OrderView = await getOrder(app, owner, order.id);
-    for (let i = 0; view.status === 'processing' && i < 200; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      view = await getOrder(app, owner, order.id);
-    }
+    expect((await uploadPhoto(app, owner, order.id, fixture('deepface-img3.jpg'))).statusCode).toBe(202);
+    const view = await waitUntilProcessed(app, owner, order.id);
     const res = await app.inject({ method: 'GET', url: view.photoUrl! });
     expect(res.statusCode).toBe(200);
     base(res.headers);
@@ -388,8 +378,7 @@ describe('request size and shape', () => {
     const order = await createOrder(app, owner);
     const photo = fixture('deepface-img3.jpg');
     expect(photo.length).toBeGreaterThan(64 * 1024);
-    const ok = multipart('photo', photo);
-    expect((await app.inject({ method: 'PUT', url: `/api/orders/${order.id}/photo`, headers: { ...auth(owner), ...ok.headers }, payload: ok.payload })).statusCode).toBe(202);
+    expect((await uploadPhoto(app, owner, order.id, photo)).statusCode).toBe(202);
 
     const other = await createOrder(app, owner);
     const boundary = '----zphzstuffed';

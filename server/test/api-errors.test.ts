@@ -2,16 +2,17 @@
  * Every way a request can go wrong answers `{code, message}` in Chinese with the right status.
  * The engine is a stand-in here: these tests are about the API's edges, not the photo.
  */
-import { loadWeChatConfig } from '../src/config';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_ERRORS, type ApiErrorBody, type OrderView } from '../../shared/api';
+import type { OrderView } from '../../shared/api';
 import { idCheckChar } from '../../shared/identity';
+import { loadWeChatConfig } from '../src/config';
 import {
   auth,
   createOrder,
+  expectError,
   fakeProcessor,
   fakeReport,
   fixture,
@@ -33,13 +34,6 @@ let app: FastifyInstance;
 let owner: string;
 let stranger: string;
 let readyOrder: OrderView;
-
-function expectError(res: { statusCode: number; json: () => unknown }, status: number, code: keyof typeof API_ERRORS) {
-  const body = res.json() as ApiErrorBody;
-  expect({ status: res.statusCode, code: body.code }).toEqual({ status, code });
-  expect(body.message).toBe(API_ERRORS[code]);
-  return body;
-}
 
 beforeAll(async () => {
   // The stand-in returns the upload itself as "processed" and accepts it.

@@ -40,17 +40,31 @@ function jobRows(dataDir: string): { name: string; status: string; attempts: num
   }
 }
 
+/** An engine still busy when the app stops, so the job cannot finish first (the runner leaves
+ * it running, as a crash would); it gives up a while after the app has closed. */
+function busyEngine() {
+  return fakeProcessor(() => new Promise((_, reject) => setTimeout(() => reject(new Error('stopped')), 300)));
+}
+
+/** Until the job has reached the engine. */
+async function inTheEngine(engine: { calls: number }): Promise<void> {
+  for (let i = 0; i < 100 && engine.calls === 0; i++) await new Promise((r) => setTimeout(r, 20));
+  expect(engine.calls, 'the job reached the engine').toBe(1);
+}
+
 describe('an interrupted photo job', () => {
   it('is resumed by the next start on the same data directory', async () => {
     const data = tempDataDir();
     cleanups.push(data.remove);
     const config = testConfig(data.dir); // poolSize 1: each app owns a one-worker PhotoPool
 
-    const a = await testApp(config);
+    const busy = busyEngine();
+    const a = await testApp(config, { processor: busy });
     const token = await login(a);
     const { id } = await createOrder(a, token);
     expect((await uploadPhoto(a, token, id, fixture('hivision-test0.jpg'))).statusCode).toBe(202);
-    await a.close(); // the worker is still loading models or working: the job cannot have finished
+    await inTheEngine(busy);
+    await a.close();
 
     const [job] = jobRows(data.dir);
     expect(job).toMatchObject({ name: 'process-photo' });
@@ -74,13 +88,12 @@ describe('an interrupted photo job', () => {
     const data = tempDataDir();
     cleanups.push(data.remove);
     const config = testConfig(data.dir);
-    // An engine still busy when the app stops (the runner leaves its job running, as a crash would).
-    const busy = fakeProcessor(() => new Promise((_, reject) => setTimeout(() => reject(new Error('stopped')), 300)));
+    const busy = busyEngine();
     const a = await testApp(config, { processor: busy });
     const token = await login(a);
     const { id } = await createOrder(a, token);
     expect((await uploadPhoto(a, token, id, fixture('deepface-img3.jpg'))).statusCode).toBe(202);
-    for (let i = 0; i < 50 && busy.calls === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await inTheEngine(busy);
     await a.close();
     // As after three starts that each died inside this job (a native crash in the engine).
     const db = new Database(path.join(data.dir, 'app.db'));

@@ -6,10 +6,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import jsQR from 'jsqr';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OrderView, ReceiptLookupView, ReviewOrderView, ReviewQueueItem } from '../../shared/api';
+import type { ReceiptLookupView, ReviewOrderView, ReviewQueueItem } from '../../shared/api';
 import { validateImageNumber } from '../../shared/image-number';
 import type { AppConfig } from '../src/config';
 import { RECEIPT_LAYOUT, renderReceipt } from '../src/repositories/media.repository';
@@ -17,14 +16,16 @@ import {
   acceptingProcessor,
   addApiKey,
   addStaff,
-  auth,
+  approvedOrder,
   decide,
   eventually,
   fixture,
+  get,
   getOrder,
+  localCounter,
   localReviewer,
-  localStaffPassword,
   login,
+  post,
   staffLogin,
   submittedOrder,
   tempDataDir,
@@ -34,6 +35,7 @@ import {
   waitUntilProcessed,
   MovableClock,
 } from './support/api-harness';
+import { decodeQr } from './support/qr';
 
 const data = tempDataDir();
 const processor = acceptingProcessor();
@@ -51,8 +53,8 @@ beforeAll(async () => {
   config = testConfig(data.dir, { sessionDays: 365 });
   app = await testApp(config, { processor, clock, expireEveryMs: 100 });
   applicant = await login(app, '申请人');
-  reviewer = await staffLogin(app, 'reviewer', localStaffPassword(data.dir, 'reviewer'));
-  counter = await staffLogin(app, 'counter', localStaffPassword(data.dir, 'counter'));
+  reviewer = await localReviewer(app, data.dir);
+  counter = await localCounter(app, data.dir);
   reviewer2 = await staffLogin(app, 'reviewer2', await addStaff(config, 'reviewer', 'reviewer2'));
   apiKey = await addApiKey(config, '办证平台');
 });
@@ -61,28 +63,17 @@ afterAll(async () => {
   data.remove();
 });
 
-const post = (url: string, token: string, payload?: object) => app.inject({ method: 'POST', url, headers: auth(token), ...(payload ? { payload } : {}) });
-const get = (url: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url, headers });
-
-async function approved(cityCode = '4403'): Promise<OrderView> {
-  const order = await submittedOrder(app, applicant, cityCode);
-  expect((await post(`/api/review/${order.id}/claim`, reviewer)).statusCode).toBe(200);
-  const res = await post(`/api/review/${order.id}/approve`, reviewer);
-  expect(res.statusCode, res.body).toBe(200);
-  return getOrder(app, applicant, order.id);
-}
-
 describe('staff accounts', () => {
   it('logs staff in and says who they are; a wrong password is 401 in Chinese', async () => {
-    const me = await get('/api/auth/me', auth(reviewer));
+    const me = await get(app, '/api/auth/me', reviewer);
     expect(me.json()).toEqual({ role: 'reviewer', name: 'reviewer' });
-    expect((await get('/api/auth/me', auth(applicant))).json()).toEqual({ role: 'applicant', name: '申请人' });
+    expect((await get(app, '/api/auth/me', applicant)).json()).toEqual({ role: 'applicant', name: '申请人' });
     const bad = await app.inject({ method: 'POST', url: '/api/auth/staff-login', payload: { username: 'reviewer', password: 'nope' } });
     expect(bad.statusCode).toBe(401);
     expect(bad.json()).toMatchObject({ code: 'BAD_CREDENTIALS', message: '用户名或密码不正确' });
     const unknown = await app.inject({ method: 'POST', url: '/api/auth/staff-login', payload: { username: 'ghost', password: 'x' } });
     expect(unknown.json().code).toBe('BAD_CREDENTIALS');
-    expect((await get('/api/auth/me')).statusCode).toBe(401);
+    expect((await get(app, '/api/auth/me')).statusCode).toBe(401);
   });
 });
 
@@ -90,7 +81,7 @@ describe('the review queue', () => {
   it('lists submitted orders oldest first with waiting time, for reviewers only', async () => {
     const a = await submittedOrder(app, applicant);
     const b = await submittedOrder(app, applicant);
-    const res = await get('/api/review/queue', auth(reviewer));
+    const res = await get(app, '/api/review/queue', reviewer);
     expect(res.statusCode).toBe(200);
     const queue = res.json<ReviewQueueItem[]>();
     const ids = queue.map((q) => q.orderId);
@@ -100,18 +91,18 @@ describe('the review queue', () => {
     expect(item.waitingSeconds).toBeGreaterThanOrEqual(0);
     expect(item.photoUrl).toMatch(/photo\.jpg\?exp=/);
     for (const token of [applicant, counter]) {
-      const denied = await get('/api/review/queue', auth(token));
+      const denied = await get(app, '/api/review/queue', token);
       expect(denied.statusCode).toBe(403);
       expect(denied.json().code).toBe('FORBIDDEN');
     }
-    expect((await get('/api/review/queue')).statusCode).toBe(401);
-    const view = (await get(`/api/review/${a.id}`, auth(reviewer))).json<ReviewOrderView>();
+    expect((await get(app, '/api/review/queue')).statusCode).toBe(401);
+    const view = (await get(app, `/api/review/${a.id}`, reviewer)).json<ReviewOrderView>();
     expect(view.applicant!.idNumber).toMatch(/^4403\*{10}\d{3}[\dX]$/);
   });
 
   it('lets exactly one of two concurrent claims win; the other gets 409 ALREADY_CLAIMED', async () => {
     const order = await submittedOrder(app, applicant);
-    const [r1, r2] = await Promise.all([post(`/api/review/${order.id}/claim`, reviewer), post(`/api/review/${order.id}/claim`, reviewer2)]);
+    const [r1, r2] = await Promise.all([post(app, `/api/review/${order.id}/claim`, reviewer), post(app, `/api/review/${order.id}/claim`, reviewer2)]);
     const codes = [r1.statusCode, r2.statusCode].sort();
     expect(codes).toEqual([200, 409]);
     const loser = r1.statusCode === 409 ? r1 : r2;
@@ -121,15 +112,15 @@ describe('the review queue', () => {
     // The holder renews; the other still cannot approve.
     const holder = r1.statusCode === 200 ? reviewer : reviewer2;
     const other = holder === reviewer ? reviewer2 : reviewer;
-    expect((await post(`/api/review/${order.id}/claim`, holder)).statusCode).toBe(200);
-    const notMine = await post(`/api/review/${order.id}/approve`, other);
+    expect((await post(app, `/api/review/${order.id}/claim`, holder)).statusCode).toBe(200);
+    const notMine = await post(app, `/api/review/${order.id}/approve`, other);
     expect(notMine.statusCode).toBe(409);
     expect(notMine.json().code).toBe('NOT_CLAIMED');
   });
 
   it('needs a claim before approving', async () => {
     const order = await submittedOrder(app, applicant);
-    const res = await post(`/api/review/${order.id}/approve`, reviewer);
+    const res = await post(app, `/api/review/${order.id}/approve`, reviewer);
     expect(res.statusCode).toBe(409);
     expect(res.json().code).toBe('NOT_CLAIMED');
   });
@@ -138,10 +129,10 @@ describe('the review queue', () => {
 describe('reject → resubmit → approve in one order', () => {
   it('keeps both attempts in the history and shows the reasons to the applicant', async () => {
     const order = await submittedOrder(app, applicant);
-    await post(`/api/review/${order.id}/claim`, reviewer);
-    const invalid = await post(`/api/review/${order.id}/reject`, reviewer, { reasons: [] });
+    await post(app, `/api/review/${order.id}/claim`, reviewer);
+    const invalid = await post(app, `/api/review/${order.id}/reject`, reviewer, { reasons: [] });
     expect(invalid.statusCode).toBe(400);
-    const rejected = await post(`/api/review/${order.id}/reject`, reviewer, { reasons: ['accessories', 'hair_covering'], note: '请摘下耳环' });
+    const rejected = await post(app, `/api/review/${order.id}/reject`, reviewer, { reasons: ['accessories', 'hair_covering'], note: '请摘下耳环' });
     expect(rejected.statusCode, rejected.body).toBe(200);
 
     let view = await getOrder(app, applicant, order.id);
@@ -160,9 +151,9 @@ describe('reject → resubmit → approve in one order', () => {
     // Resubmission: a new photo in the same order, then submit again.
     expect((await uploadPhoto(app, applicant, order.id, fixture('deepface-img3.jpg'))).statusCode).toBe(202);
     expect((await waitUntilProcessed(app, applicant, order.id)).status).toBe('ready');
-    expect((await post(`/api/orders/${order.id}/submit`, applicant)).statusCode).toBe(200);
-    expect((await post(`/api/review/${order.id}/claim`, reviewer2)).statusCode).toBe(200);
-    expect((await post(`/api/review/${order.id}/approve`, reviewer2)).statusCode).toBe(200);
+    expect((await post(app, `/api/orders/${order.id}/submit`, applicant)).statusCode).toBe(200);
+    expect((await post(app, `/api/review/${order.id}/claim`, reviewer2)).statusCode).toBe(200);
+    expect((await post(app, `/api/review/${order.id}/approve`, reviewer2)).statusCode).toBe(200);
 
     view = await getOrder(app, applicant, order.id);
     expect(view.status).toBe('approved');
@@ -181,8 +172,8 @@ describe('image numbers', () => {
   it('gives 50 concurrent approvals 50 distinct valid numbers', async () => {
     const orders = [];
     for (let i = 0; i < 50; i++) orders.push(await submittedOrder(app, applicant, i % 2 ? '4401' : '4601'));
-    for (const o of orders) expect((await post(`/api/review/${o.id}/claim`, reviewer)).statusCode).toBe(200);
-    const results = await Promise.all(orders.map((o) => post(`/api/review/${o.id}/approve`, reviewer)));
+    for (const o of orders) expect((await post(app, `/api/review/${o.id}/claim`, reviewer)).statusCode).toBe(200);
+    const results = await Promise.all(orders.map((o) => post(app, `/api/review/${o.id}/approve`, reviewer)));
     expect(results.map((r) => r.statusCode)).toEqual(orders.map(() => 200));
     const numbers = results.map((r) => r.json<ReviewOrderView>().receipt!.number);
     expect(new Set(numbers).size).toBe(50);
@@ -193,42 +184,40 @@ describe('image numbers', () => {
 describe('the receipt image', () => {
   it('is a PNG whose QR code decodes to the image number; 404 before approval', async () => {
     const pending = await submittedOrder(app, applicant);
-    const before = await get(`/api/orders/${pending.id}/receipt.png`, auth(applicant));
+    const before = await get(app, `/api/orders/${pending.id}/receipt.png`, applicant);
     expect(before.statusCode).toBe(404);
     expect(before.json().code).toBe('RECEIPT_NOT_FOUND');
 
-    const order = await approved();
-    const res = await get(order.receiptUrl!);
+    const order = await approvedOrder(app, applicant, reviewer);
+    const res = await get(app, order.receiptUrl!);
     expect(res.statusCode, res.body.slice(0, 200)).toBe(200);
     expect(res.headers['content-type']).toBe('image/png');
     const png = res.rawPayload;
     const meta = await sharp(png).metadata();
     expect(meta).toMatchObject({ format: 'png', width: RECEIPT_LAYOUT.width, height: RECEIPT_LAYOUT.height });
     const { qr } = RECEIPT_LAYOUT;
-    const { data: rgba, info } = await sharp(png)
+    const code = await sharp(png)
       .extract({ left: qr.left - 20, top: qr.top - 20, width: qr.size + 40, height: qr.size + 40 })
-      .ensureAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    const decoded = jsQR(new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, rgba.length), info.width, info.height);
-    expect(decoded?.data).toBe(order.receipt!.number);
+      .png()
+      .toBuffer();
+    expect(await decodeQr(code)).toBe(order.receipt!.number);
     // Drawn once and kept sealed: the next fetch is the same file, and no PNG lies on disk.
     const kept = readdirSync(path.join(data.dir, 'photos', order.id)).find((f) => f.endsWith('.receipt'));
     expect(kept).toBe(`${order.receipt!.number}.receipt`);
     expect(readFileSync(path.join(data.dir, 'photos', order.id, kept!)).subarray(0, 8).equals(png.subarray(0, 8))).toBe(false);
     // The owner's token works too; someone else's does not; nobody → 401.
-    const again = await get(`/api/orders/${order.id}/receipt.png`, auth(applicant));
+    const again = await get(app, `/api/orders/${order.id}/receipt.png`, applicant);
     expect(again.statusCode).toBe(200);
     expect(again.rawPayload.equals(png)).toBe(true);
-    expect((await get(`/api/orders/${order.id}/receipt.png`, auth(await login(app, '别人')))).statusCode).toBe(404);
-    expect((await get(`/api/orders/${order.id}/receipt.png`)).statusCode).toBe(401);
+    expect((await get(app, `/api/orders/${order.id}/receipt.png`, await login(app, '别人'))).statusCode).toBe(404);
+    expect((await get(app, `/api/orders/${order.id}/receipt.png`)).statusCode).toBe(401);
   });
 
   it('is drawn by a job right after the approval, so the first request finds it ready', async () => {
-    const order = await approved();
+    const order = await approvedOrder(app, applicant, reviewer);
     const file = path.join(data.dir, 'photos', order.id, `${order.receipt!.number}.receipt`);
     const drawnAt = await eventually('the receipt drawn without a request', () => existsSync(file) && statSync(file).mtimeMs);
-    expect((await get(order.receiptUrl!)).statusCode).toBe(200);
+    expect((await get(app, order.receiptUrl!)).statusCode).toBe(200);
     expect(statSync(file).mtimeMs, 'served as kept, not drawn again').toBe(drawnAt);
   });
 
@@ -266,10 +255,10 @@ describe('the receipt image', () => {
 
 describe('counter look-up and use', () => {
   it('answers counter staff and the API key; refuses applicants and reviewers (403) and nobody (401)', async () => {
-    const order = await approved();
+    const order = await approvedOrder(app, applicant, reviewer);
     const number = order.receipt!.number;
-    for (const headers of [auth(counter), auth(apiKey)]) {
-      const res = await get(`/api/receipts/${number}`, headers);
+    for (const token of [counter, apiKey]) {
+      const res = await get(app, `/api/receipts/${number}`, token);
       expect(res.statusCode, res.body).toBe(200);
       expect(res.json<ReceiptLookupView>()).toMatchObject({
         number,
@@ -282,30 +271,30 @@ describe('counter look-up and use', () => {
         status: 'valid',
       });
     }
-    for (const token of [applicant, reviewer]) expect((await get(`/api/receipts/${number}`, auth(token))).statusCode).toBe(403);
-    expect((await get(`/api/receipts/${number}`)).statusCode).toBe(401);
-    expect((await get(`/api/receipts/${number}`, auth('zk_notarealkeyatallxxxxxxxxxxxx'))).statusCode).toBe(401);
+    for (const token of [applicant, reviewer]) expect((await get(app, `/api/receipts/${number}`, token)).statusCode).toBe(403);
+    expect((await get(app, `/api/receipts/${number}`)).statusCode).toBe(401);
+    expect((await get(app, `/api/receipts/${number}`, 'zk_notarealkeyatallxxxxxxxxxxxx')).statusCode).toBe(401);
   });
 
   it('rejects a typo (400), an unknown number (404), and uses a number once (409 the second time)', async () => {
-    const order = await approved();
+    const order = await approvedOrder(app, applicant, reviewer);
     const number = order.receipt!.number;
     const typo = number.slice(0, 12) + (number[12] === '0' ? '1' : '0') + number.slice(13);
-    const bad = await get(`/api/receipts/${typo}`, auth(counter));
+    const bad = await get(app, `/api/receipts/${typo}`, counter);
     expect(bad.statusCode).toBe(400);
     expect(bad.json().code).toBe('INVALID_IMAGE_NUMBER');
-    const other = (await approved()).receipt!.number;
+    const other = (await approvedOrder(app, applicant, reviewer)).receipt!.number;
     // A valid shape that was never issued: change the date part and recompute the check character.
     const { mod3736CheckChar } = await import('../../shared/image-number');
     const body = `${other.slice(0, 5)}000101${other.slice(11, -1)}`;
-    const unknown = await get(`/api/receipts/${body}${mod3736CheckChar(body)}`, auth(counter));
+    const unknown = await get(app, `/api/receipts/${body}${mod3736CheckChar(body)}`, counter);
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().code).toBe('RECEIPT_NOT_FOUND');
 
-    const used = await post(`/api/receipts/${number.toLowerCase()}/use`, counter);
+    const used = await post(app, `/api/receipts/${number.toLowerCase()}/use`, counter);
     expect(used.statusCode, used.body).toBe(200);
     expect(used.json<ReceiptLookupView>()).toMatchObject({ status: 'used' });
-    const again = await post(`/api/receipts/${number}/use`, apiKey);
+    const again = await post(app, `/api/receipts/${number}/use`, apiKey);
     expect(again.statusCode).toBe(409);
     expect(again.json().code).toBe('RECEIPT_USED');
     const view = await getOrder(app, applicant, order.id);
@@ -314,10 +303,10 @@ describe('counter look-up and use', () => {
   });
 
   it('says 410 for an expired receipt, and the expire job moves approved orders past expiry to expired', async () => {
-    const order = await approved('4601'); // Haikou: 30 days
+    const order = await approvedOrder(app, applicant, reviewer, '4601'); // Haikou: 30 days
     clock.offsetMs = 31 * 86_400_000;
     try {
-      const res = await post(`/api/receipts/${order.receipt!.number}/use`, counter);
+      const res = await post(app, `/api/receipts/${order.receipt!.number}/use`, counter);
       expect(res.statusCode).toBe(410);
       expect(res.json().code).toBe('RECEIPT_EXPIRED');
       const deadline = Date.now() + 10_000;
@@ -328,9 +317,9 @@ describe('counter look-up and use', () => {
       }
       expect(view.status).toBe('expired');
       expect(view.history.at(-1)).toMatchObject({ event: 'expire', actor: 'system' });
-      const lookup = await get(`/api/receipts/${order.receipt!.number}`, auth(counter));
+      const lookup = await get(app, `/api/receipts/${order.receipt!.number}`, counter);
       expect(lookup.json<ReceiptLookupView>().status).toBe('expired');
-      expect((await get(`/api/orders/${order.id}/receipt.png`, auth(applicant))).statusCode).toBe(410);
+      expect((await get(app, `/api/orders/${order.id}/receipt.png`, applicant)).statusCode).toBe(410);
     } finally {
       clock.offsetMs = 0;
     }

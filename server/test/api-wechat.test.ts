@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientConfigView } from '../../shared/api';
 import { ENTRY_SCENE } from '../../shared/wechat';
 import type { WeChatStandin } from '../src/wechat/standin';
-import { acceptingProcessor, auth, createOrder, standinWeChat, startTestStandin, tempDataDir, testApp, testConfig, wechatLogin } from './support/api-harness';
+import { acceptingProcessor, auth, createOrder, expectError, standinWeChat, startTestStandin, tempDataDir, testApp, testConfig, wechatLogin } from './support/api-harness';
 import { decodeQr } from './support/qr';
 
 const PUBLIC_URL = 'http://192.0.2.20:3000';
@@ -26,13 +26,6 @@ afterAll(async () => {
   data.remove();
 });
 afterEach(() => standin.reset());
-
-function expectError(res: { statusCode: number; json: () => unknown }, status: number, code: string) {
-  expect(res.statusCode).toBe(status);
-  const body = res.json() as { code: string; message: string };
-  expect(body.code).toBe(code);
-  expect(body.message).toMatch(/[\u4e00-\u9fa5]/);
-}
 
 describe('POST /api/auth/wechat', () => {
   it('signs a person in by their openid: a later code of the same person reaches the same orders', async () => {

@@ -15,15 +15,18 @@ import {
   addApiKey,
   addStaff,
   auth,
+  claimedOrder,
   createOrder,
+  eventually,
   fakeProcessor,
   fakeReport,
   fixture,
   getOrder,
+  localCounter,
   localReviewer,
-  localStaffPassword,
   login,
   openOutbox,
+  post,
   readyOrder,
   staffLogin,
   submittedOrder,
@@ -46,6 +49,7 @@ const processor = fakeProcessor(async (input, cert) => {
 });
 let config: AppConfig;
 let app: FastifyInstance;
+let outbox: Awaited<ReturnType<typeof openOutbox>>;
 let applicant: string;
 const reviewers: string[] = [];
 let counter: string;
@@ -55,19 +59,19 @@ let apiKey: string;
 beforeAll(async () => {
   config = testConfig(data.dir);
   app = await testApp(config, { processor, clock });
+  outbox = await openOutbox(config);
   applicant = await login(app, '连点的人');
   reviewers.push(await localReviewer(app, data.dir));
   for (let i = 2; i <= 5; i++) reviewers.push(await staffLogin(app, `reviewer${i}`, await addStaff(config, 'reviewer', `reviewer${i}`)));
-  counter = await staffLogin(app, 'counter', localStaffPassword(data.dir, 'counter'));
+  counter = await localCounter(app, data.dir);
   admin = await staffLogin(app, 'admin', await addStaff(config, 'admin', 'admin'));
   apiKey = await addApiKey(config, '办证平台');
 });
 afterAll(async () => {
   await app?.close();
+  await outbox?.close();
   data.remove();
 });
-
-const post = (url: string, token: string, payload?: object) => app.inject({ method: 'POST', url, headers: auth(token), ...(payload ? { payload } : {}) });
 
 /** The history is one unbroken chain of moves the state machine allows, ending at the status. */
 function expectConsistentHistory(order: OrderView): void {
@@ -95,7 +99,7 @@ describe('a double-tapped submit', () => {
   it('answers both taps with the same submitted order and records one submit', async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const order = await readyOrder(app, applicant);
-      const taps = await Promise.all([post(`/api/orders/${order.id}/submit`, applicant), post(`/api/orders/${order.id}/submit`, applicant)]);
+      const taps = await Promise.all([post(app, `/api/orders/${order.id}/submit`, applicant), post(app, `/api/orders/${order.id}/submit`, applicant)]);
       for (const tap of taps) expect(tap.statusCode, tap.body).toBe(200);
       const [a, b] = taps.map((t) => t.json<OrderView>());
       expect(a!.status).toBe('submitted');
@@ -104,9 +108,9 @@ describe('a double-tapped submit', () => {
       expect(count(view, 'submit')).toBe(1);
       expectConsistentHistory(view);
       // A late third tap is the same repeat; once a reviewer has it, a submit is refused again.
-      expect((await post(`/api/orders/${order.id}/submit`, applicant)).json<OrderView>()).toEqual(view);
-      expect((await post(`/api/review/${order.id}/claim`, reviewers[0]!)).statusCode).toBe(200);
-      const late = await post(`/api/orders/${order.id}/submit`, applicant);
+      expect((await post(app, `/api/orders/${order.id}/submit`, applicant)).json<OrderView>()).toEqual(view);
+      expect((await post(app, `/api/review/${order.id}/claim`, reviewers[0]!)).statusCode).toBe(200);
+      const late = await post(app, `/api/orders/${order.id}/submit`, applicant);
       expect(late.statusCode).toBe(409);
       expect(late.json().code).toBe('WRONG_STATUS');
     }
@@ -115,7 +119,7 @@ describe('a double-tapped submit', () => {
   it('stays one submit when the photo is retaken at the same moment: one of the two wins', async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const order = await readyOrder(app, applicant);
-      const [submit, retake] = await Promise.all([post(`/api/orders/${order.id}/submit`, applicant), uploadPhoto(app, applicant, order.id, fixture('deepface-img3.jpg'))]);
+      const [submit, retake] = await Promise.all([post(app, `/api/orders/${order.id}/submit`, applicant), uploadPhoto(app, applicant, order.id, fixture('deepface-img3.jpg'))]);
       const won = [submit.statusCode === 200, retake.statusCode === 202];
       expect(won.filter(Boolean), `submit ${submit.statusCode} ${submit.body} / retake ${retake.statusCode} ${retake.body}`).toHaveLength(1);
       const loser = won[0] ? retake : submit;
@@ -131,11 +135,10 @@ describe('a double-tapped submit', () => {
 describe('concurrent review decisions', () => {
   it('approve and reject by the claim holder at once: exactly one wins, the other is 409, one decision recorded', async () => {
     for (let round = 0; round < ROUNDS; round++) {
-      const order = await submittedOrder(app, applicant);
-      expect((await post(`/api/review/${order.id}/claim`, reviewers[0]!)).statusCode).toBe(200);
+      const order = await claimedOrder(app, applicant, reviewers[0]!);
       const [approve, reject] = await Promise.all([
-        post(`/api/review/${order.id}/approve`, reviewers[0]!),
-        post(`/api/review/${order.id}/reject`, reviewers[0]!, { reasons: ['accessories'] }),
+        post(app, `/api/review/${order.id}/approve`, reviewers[0]!),
+        post(app, `/api/review/${order.id}/reject`, reviewers[0]!, { reasons: ['accessories'] }),
       ]);
       expect(sortedStatuses([approve, reject])).toEqual([200, 409]);
       const winner = approve.statusCode === 200 ? 'approved' : 'rejected';
@@ -154,11 +157,10 @@ describe('concurrent review decisions', () => {
 
   it('approve by the holder and reject by another reviewer at once: the holder wins, the other gets 409', async () => {
     for (let round = 0; round < ROUNDS; round++) {
-      const order = await submittedOrder(app, applicant);
-      expect((await post(`/api/review/${order.id}/claim`, reviewers[0]!)).statusCode).toBe(200);
+      const order = await claimedOrder(app, applicant, reviewers[0]!);
       const [approve, reject] = await Promise.all([
-        post(`/api/review/${order.id}/approve`, reviewers[0]!),
-        post(`/api/review/${order.id}/reject`, reviewers[1]!, { reasons: ['accessories'] }),
+        post(app, `/api/review/${order.id}/approve`, reviewers[0]!),
+        post(app, `/api/review/${order.id}/reject`, reviewers[1]!, { reasons: ['accessories'] }),
       ]);
       expect(approve.statusCode, approve.body).toBe(200);
       expect(reject.statusCode).toBe(409);
@@ -173,11 +175,10 @@ describe('concurrent review decisions', () => {
 
   it('a late decision racing a takeover of the run-out claim: one of them wins, never both', async () => {
     for (let round = 0; round < ROUNDS; round++) {
-      const order = await submittedOrder(app, applicant);
-      expect((await post(`/api/review/${order.id}/claim`, reviewers[0]!)).statusCode).toBe(200);
+      const order = await claimedOrder(app, applicant, reviewers[0]!);
       clock.offsetMs = 16 * 60_000;
       try {
-        const [decide, takeover] = await Promise.all([post(`/api/review/${order.id}/approve`, reviewers[0]!), post(`/api/review/${order.id}/claim`, reviewers[1]!)]);
+        const [decide, takeover] = await Promise.all([post(app, `/api/review/${order.id}/approve`, reviewers[0]!), post(app, `/api/review/${order.id}/claim`, reviewers[1]!)]);
         expect(sortedStatuses([decide, takeover])).toEqual([200, 409]);
         const view = await getOrder(app, applicant, order.id);
         if (decide.statusCode === 200) {
@@ -201,7 +202,7 @@ describe('concurrent claims', () => {
   it('five reviewers claim one order at once: exactly one holds it', async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const order = await submittedOrder(app, applicant);
-      const claims = await Promise.all(reviewers.map((token) => post(`/api/review/${order.id}/claim`, token)));
+      const claims = await Promise.all(reviewers.map((token) => post(app, `/api/review/${order.id}/claim`, token)));
       expect(sortedStatuses(claims)).toEqual([200, 409, 409, 409, 409]);
       for (const lost of claims.filter((c) => c.statusCode === 409)) expect(lost.json().code).toBe('ALREADY_CLAIMED');
       const holder = reviewers[claims.findIndex((c) => c.statusCode === 200)]!;
@@ -226,7 +227,9 @@ describe('concurrent uploads to one order', () => {
     try {
       for (let round = 0; round < ROUNDS; round++) {
         const order = await createOrder(app, applicant);
-        const uploads = await Promise.all([1, 2, 3].map(() => uploadPhoto(app, applicant, order.id, fixture('deepface-img3.jpg'))));
+        // Three different photos, so the one kept tells whose upload it was.
+        const photos = ['deepface-img3.jpg', 'deepface-img10.jpg', 'deepface-img47.jpg'].map(fixture);
+        const uploads = await Promise.all(photos.map((photo) => uploadPhoto(app, applicant, order.id, photo)));
         const accepted = uploads.filter((u) => u.statusCode === 202);
         expect(accepted.length, uploads.map((u) => `${u.statusCode} ${u.body.slice(0, 80)}`).join(' | ')).toBeGreaterThanOrEqual(1);
         for (const lost of uploads.filter((u) => u.statusCode !== 202)) {
@@ -238,12 +241,20 @@ describe('concurrent uploads to one order', () => {
         expect(count(view, 'upload_photo')).toBe(accepted.length);
         expect(count(view, 'photo_accepted')).toBe(1);
         expectConsistentHistory(view);
-        // The kept photo is the winning upload's; nothing else of this order lies in the store.
+        // The kept photo is the last winning upload's; nothing else of this order lies in the store
+        // (a finished job deletes its original just after).
         const dir = path.join(data.dir, 'photos', order.id);
-        const files = await eventuallyFiles(dir, (names) => names.every((n) => n.endsWith('.photo')));
+        const files = await eventually('the original deleted', () => {
+          const names = readdirSync(dir);
+          return names.every((n) => n.endsWith('.photo')) && names;
+        });
         expect(files).toHaveLength(1);
         const photo = await app.inject({ method: 'GET', url: view.photoUrl! });
         expect(photo.statusCode).toBe(200);
+        // The last accepted upload is the one whose answer has the longest history.
+        const historyLength = (i: number) => (uploads[i]!.statusCode === 202 ? uploads[i]!.json<OrderView>().history.length : -1);
+        const last = [0, 1, 2].reduce((a, b) => (historyLength(b) > historyLength(a) ? b : a));
+        expect(photo.rawPayload.equals(photos[last]!), `the kept photo is upload ${last + 1}'s`).toBe(true);
         const jobs = await jobsFor(order.id);
         expect(jobs.filter((j) => j.status === 'queued' || j.status === 'running')).toEqual([]);
       }
@@ -256,10 +267,9 @@ describe('concurrent uploads to one order', () => {
 describe('concurrent counter use of one receipt', () => {
   it('five uses at once (clerks, admin, the platform): exactly one succeeds, the rest hear 409 RECEIPT_USED', async () => {
     for (let round = 0; round < ROUNDS; round++) {
-      const order = await submittedOrder(app, applicant);
-      expect((await post(`/api/review/${order.id}/claim`, reviewers[0]!)).statusCode).toBe(200);
-      const number = (await post(`/api/review/${order.id}/approve`, reviewers[0]!)).json<ReviewOrderView>().receipt!.number;
-      const uses = await Promise.all([counter, admin, apiKey, counter, apiKey].map((token) => post(`/api/receipts/${number}/use`, token)));
+      const order = await claimedOrder(app, applicant, reviewers[0]!);
+      const number = (await post(app, `/api/review/${order.id}/approve`, reviewers[0]!)).json<ReviewOrderView>().receipt!.number;
+      const uses = await Promise.all([counter, admin, apiKey, counter, apiKey].map((token) => post(app, `/api/receipts/${number}/use`, token)));
       expect(sortedStatuses(uses)).toEqual([200, 409, 409, 409, 409]);
       for (const lost of uses.filter((u) => u.statusCode === 409)) expect(lost.json().code).toBe('RECEIPT_USED');
       expect(uses.find((u) => u.statusCode === 200)!.json<ReceiptLookupView>().status).toBe('used');
@@ -275,34 +285,14 @@ describe('concurrent counter use of one receipt', () => {
 // ---- helpers that look into the database ----
 
 async function expectOneDecision(orderId: string): Promise<void> {
-  const outbox = await openOutbox(config);
-  try {
-    const decisions = await outbox.db.selectFrom('review_decisions').selectAll().where('order_id', '=', orderId).execute();
-    expect(decisions).toHaveLength(1);
-    const receipts = await outbox.db.selectFrom('receipts').selectAll().where('order_id', '=', orderId).execute();
-    expect(receipts).toHaveLength(decisions[0]!.decision === 'approved' ? 1 : 0);
-    const notes = await outbox.db.selectFrom('notifications').select('kind').where('order_id', '=', orderId).execute();
-    expect(notes.filter((n) => n.kind === 'review_approved' || n.kind === 'review_rejected')).toHaveLength(1);
-  } finally {
-    await outbox.close();
-  }
+  const decisions = await outbox.db.selectFrom('review_decisions').selectAll().where('order_id', '=', orderId).execute();
+  expect(decisions).toHaveLength(1);
+  const receipts = await outbox.db.selectFrom('receipts').selectAll().where('order_id', '=', orderId).execute();
+  expect(receipts).toHaveLength(decisions[0]!.decision === 'approved' ? 1 : 0);
+  const notes = await outbox.db.selectFrom('notifications').select('kind').where('order_id', '=', orderId).execute();
+  expect(notes.filter((n) => n.kind === 'review_approved' || n.kind === 'review_rejected')).toHaveLength(1);
 }
 
-async function jobsFor(orderId: string) {
-  const outbox = await openOutbox(config);
-  try {
-    return await outbox.db.selectFrom('jobs').select(['status', 'payload']).where('subject', '=', `order:${orderId}`).execute();
-  } finally {
-    await outbox.close();
-  }
-}
-
-/** The order's files once `settled` holds for them (a finished job deletes its original just after). */
-async function eventuallyFiles(dir: string, settled: (names: string[]) => boolean): Promise<string[]> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const names = readdirSync(dir);
-    if (settled(names) || Date.now() > deadline) return names;
-    await new Promise((r) => setTimeout(r, 25));
-  }
+function jobsFor(orderId: string) {
+  return outbox.db.selectFrom('jobs').select(['status', 'payload']).where('subject', '=', `order:${orderId}`).execute();
 }

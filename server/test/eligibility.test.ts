@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_ERRORS, type ApiErrorBody, type OrderView, type ReviewOrderView } from '../../shared/api';
+import type { OrderView, ReviewOrderView } from '../../shared/api';
 import { evaluateShenzhenResidence, monthsBetween, type EligibilityVerdict, type OrderEligibility } from '../../shared/eligibility';
 import type { AppConfig } from '../src/config';
 import { databaseFile } from '../src/db/database';
@@ -17,6 +17,7 @@ import {
   acceptingProcessor,
   auth,
   createOrder,
+  expectError,
   fixture,
   getOrder,
   localReviewer,
@@ -73,10 +74,8 @@ function check(payload: unknown, token?: string) {
   return app.inject({ method: 'POST', url: URL, ...(token ? { headers: auth(token) } : {}), payload: payload as object });
 }
 
-function expectValidation(res: { statusCode: number; json: () => unknown }): Record<string, string> {
-  const body = res.json() as ApiErrorBody;
-  expect({ status: res.statusCode, code: body.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
-  expect(body.message).toBe(API_ERRORS.VALIDATION_FAILED);
+function expectValidation(res: { statusCode: number; body: string; headers: Record<string, unknown> }): Record<string, string> {
+  const body = expectError(res, 400, 'VALIDATION_FAILED');
   for (const message of Object.values(body.fields ?? {})) expect(message).toMatch(/[\u4e00-\u9fa5]/);
   return body.fields!;
 }

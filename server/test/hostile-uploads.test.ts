@@ -24,7 +24,7 @@ import zlib from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_ERRORS, type ApiErrorBody, type OrderView } from '../../shared/api';
+import { API_ERRORS, type ApiErrorCode, type OrderView } from '../../shared/api';
 import { PHOTO_MAX_BYTES, type AppConfig } from '../src/config';
 import { INPUT_LIMITS, processPhoto } from '../src/photo/engine';
 import { readImageHeader } from '../src/repositories/media.repository';
@@ -37,6 +37,7 @@ import {
   createOrder,
   decide,
   eventually,
+  expectError,
   fixture,
   getOrder,
   jpegMarkers,
@@ -50,8 +51,6 @@ import {
   testConfig,
   waitUntilProcessed,
 } from './support/api-harness';
-
-type ErrorCode = keyof typeof API_ERRORS;
 
 const data = tempDataDir();
 let config: AppConfig;
@@ -82,12 +81,6 @@ afterAll(async () => {
 function put(orderId: string, bytes: Buffer, { filename = 'photo.jpg', type = 'image/jpeg' } = {}) {
   const body = multipart('photo', bytes, filename, type);
   return app.inject({ method: 'PUT', url: `/api/orders/${orderId}/photo`, headers: { ...auth(owner), ...body.headers }, payload: body.payload });
-}
-
-function expectAnswer(res: { statusCode: number; headers: Record<string, unknown>; body: string }, status: number, code: ErrorCode) {
-  expect(String(res.headers['content-type'])).toMatch(/^application\/json/);
-  const body = JSON.parse(res.body) as ApiErrorBody;
-  expect({ status: res.statusCode, code: body.code, message: body.message }).toEqual({ status, code, message: API_ERRORS[code] });
 }
 
 function storeFiles(orderId: string): string[] {
@@ -202,7 +195,7 @@ interface Refusal {
   what: string;
   bytes: () => Promise<Buffer> | Buffer;
   status: number;
-  code: ErrorCode;
+  code: ApiErrorCode;
   filename?: string;
   type?: string;
 }
@@ -272,7 +265,7 @@ describe('refused at upload with a stable code; nothing stored; the server keeps
     const started = performance.now();
     const res = await put(order.id, input, { filename: filename ?? 'photo.jpg', type: type ?? 'image/jpeg' });
     const ms = performance.now() - started;
-    expectAnswer(res, status, code);
+    expectError(res, status, code);
     measured.push(`  ${status} ${code.padEnd(26)} ${ms.toFixed(0).padStart(4)} ms ${((process.memoryUsage.rss() - rssBefore) / 1048576).toFixed(1).padStart(5)} MB  ${String(input.length).padStart(8)} B  ${what}`);
     // Decided from bytes and header: quick, and no pixels decoded (a bomb would need ≥ 100 MB).
     expect(ms).toBeLessThan(2_000);
@@ -283,7 +276,7 @@ describe('refused at upload with a stable code; nothing stored; the server keeps
   it('a photo sent as a bare image body instead of the multipart field → 400 PHOTO_MISSING', async () => {
     const order = await createOrder(app, owner);
     const res = await app.inject({ method: 'PUT', url: `/api/orders/${order.id}/photo`, headers: { ...auth(owner), 'content-type': 'image/jpeg' }, payload: PORTRAIT });
-    expectAnswer(res, 400, 'PHOTO_MISSING');
+    expectError(res, 400, 'PHOTO_MISSING');
     await expectStillServing(order.id);
   });
 
@@ -292,7 +285,7 @@ describe('refused at upload with a stable code; nothing stored; the server keeps
     const body = multipart('photo', PORTRAIT);
     const cut = body.payload.subarray(0, body.payload.length - 200);
     const res = await app.inject({ method: 'PUT', url: `/api/orders/${order.id}/photo`, headers: { ...auth(owner), ...body.headers }, payload: cut });
-    expectAnswer(res, 400, 'PHOTO_MISSING');
+    expectError(res, 400, 'PHOTO_MISSING');
     await expectStillServing(order.id);
   });
 

@@ -4,6 +4,7 @@
  * expiry reminder written once per receipt. (Sending to WeChat: notification-dispatch.test.ts.)
  */
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NotificationListView, NotificationView, OrderView } from '../../shared/api';
 import { EXPIRY_REMINDER_DAYS } from '../../shared/wechat';
@@ -13,17 +14,20 @@ import { DuplicateReceiptNumber, OrderRepository } from '../src/repositories/ord
 import { NotificationService } from '../src/services/notification.service';
 import {
   acceptingProcessor,
-  auth,
+  approvedOrder,
+  claimedOrder,
   decide,
   eventually,
+  expectError,
   fixture,
+  get,
   getOrder,
+  localCounter,
   localReviewer,
-  localStaffPassword,
   login,
   openOutbox,
+  post,
   readyOrder,
-  staffLogin,
   submit,
   submittedOrder,
   tempDataDir,
@@ -58,24 +62,20 @@ afterAll(async () => {
   data.remove();
 });
 
-const post = (url: string, token?: string, payload?: object) =>
-  app.inject({ method: 'POST', url, ...(token ? { headers: auth(token) } : {}), ...(payload ? { payload } : {}) });
 const list = async (token: string) => {
-  const res = await app.inject({ method: 'GET', url: '/api/notifications', headers: auth(token) });
+  const res = await get(app, '/api/notifications', token);
   expect(res.statusCode, res.body).toBe(200);
   return res.json<NotificationListView>();
 };
 
 describe('the outbox row of a decision', () => {
   it('approve and reject each write exactly one notification with the payload the templates need', async () => {
-    const a = await submittedOrder(app, applicant);
-    await decide(app, reviewer, a.id, 'approve');
-    const approved = await getOrder(app, applicant, a.id);
-    const [approval, ...moreA] = await outbox.notifications.listForOrder(a.id);
+    const approved = await approvedOrder(app, applicant, reviewer);
+    const [approval, ...moreA] = await outbox.notifications.listForOrder(approved.id);
     expect(moreA).toEqual([]);
     expect(approval!.payload).toEqual({
       kind: 'review_approved',
-      orderId: a.id,
+      orderId: approved.id,
       certType: 'resident_id',
       cityCode: '4403',
       applicantName: '张三丰',
@@ -96,23 +96,44 @@ describe('the outbox row of a decision', () => {
   it('writes none when the decision is refused', async () => {
     const order = await submittedOrder(app, applicant);
     // Not claimed yet, then claimed by someone else: both refused with 409.
-    expect((await post(`/api/review/${order.id}/approve`, reviewer)).statusCode).toBe(409);
-    expect((await post(`/api/review/${order.id}/claim`, reviewer)).statusCode).toBe(200);
-    const counter = await staffLogin(app, 'counter', localStaffPassword(data.dir, 'counter'));
-    expect((await post(`/api/review/${order.id}/reject`, counter, { reasons: ['other'] })).statusCode).toBe(403);
+    expect((await post(app, `/api/review/${order.id}/approve`, reviewer)).statusCode).toBe(409);
+    expect((await post(app, `/api/review/${order.id}/claim`, reviewer)).statusCode).toBe(200);
+    const counter = await localCounter(app, data.dir);
+    expect((await post(app, `/api/review/${order.id}/reject`, counter, { reasons: ['other'] })).statusCode).toBe(403);
     expect(await outbox.notifications.listForOrder(order.id)).toEqual([]);
     // Approved once; the second approval is refused and writes nothing more.
-    expect((await post(`/api/review/${order.id}/approve`, reviewer)).statusCode).toBe(200);
-    expect((await post(`/api/review/${order.id}/approve`, reviewer)).statusCode).toBe(409);
+    expect((await post(app, `/api/review/${order.id}/approve`, reviewer)).statusCode).toBe(200);
+    expect((await post(app, `/api/review/${order.id}/approve`, reviewer)).statusCode).toBe(409);
     expect(await outbox.notifications.listForOrder(order.id)).toHaveLength(1);
   });
 
-  it('is rolled back with the status change when the transaction fails (an image-number collision)', async () => {
-    const taken = await submittedOrder(app, applicant);
-    await decide(app, reviewer, taken.id, 'approve');
-    const number = (await getOrder(app, applicant, taken.id)).receipt!.number;
-    const order = await submittedOrder(app, applicant);
-    expect((await post(`/api/review/${order.id}/claim`, reviewer)).statusCode).toBe(200);
+  it("is written in the decision's transaction: when the outbox row cannot be written, the decision is not made", async () => {
+    const order = await claimedOrder(app, applicant, reviewer);
+    const rows = async (table: 'receipts' | 'review_decisions' | 'notifications') =>
+      outbox.db.selectFrom(table).select('order_id').where('order_id', '=', order.id).execute();
+
+    // The outbox refuses this order's row (as a full disk or a broken table would).
+    await sql`CREATE TRIGGER outbox_down BEFORE INSERT ON notifications WHEN NEW.order_id = ${sql.lit(order.id)} BEGIN SELECT RAISE(ABORT, 'outbox down'); END`.execute(outbox.db);
+    try {
+      for (const decision of ['approve', 'reject'] as const) {
+        const res = await post(app, `/api/review/${order.id}/${decision}`, reviewer, decision === 'reject' ? { reasons: ['blurry'] } : undefined);
+        expectError(res, 500, 'INTERNAL');
+        expect((await getOrder(app, applicant, order.id)).status).toBe('in_review');
+        expect([await rows('receipts'), await rows('review_decisions'), await rows('notifications')]).toEqual([[], [], []]);
+      }
+    } finally {
+      await sql`DROP TRIGGER outbox_down`.execute(outbox.db);
+    }
+
+    // Control: with the outbox back, the same reviewer's approval goes through with its row.
+    expect((await post(app, `/api/review/${order.id}/approve`, reviewer)).statusCode).toBe(200);
+    expect((await getOrder(app, applicant, order.id)).status).toBe('approved');
+    expect(await rows('notifications')).toHaveLength(1);
+  });
+
+  it('an image-number collision (the service draws again) changes nothing: no status change, no row', async () => {
+    const number = (await approvedOrder(app, applicant, reviewer)).receipt!.number;
+    const order = await claimedOrder(app, applicant, reviewer);
 
     // The review service's approve with a number that is already taken, as a collision would be.
     const orders = new OrderRepository(outbox.db, new CryptoRepository(config.encryptionKey));
@@ -162,21 +183,19 @@ describe('the in-app list', () => {
 
     // Someone else: an empty list, and the ids do not exist for them.
     expect(await list(other)).toMatchObject({ items: expect.not.arrayContaining([expect.objectContaining({ orderId: a.id })]) });
-    const foreign = await post(`/api/notifications/${before.items[0]!.id}/read`, other);
-    expect(foreign.statusCode).toBe(404);
-    expect(foreign.json()).toMatchObject({ code: 'NOTIFICATION_NOT_FOUND', message: '找不到该消息' });
-    await post('/api/notifications/read-all', other);
+    expectError(await post(app, `/api/notifications/${before.items[0]!.id}/read`, other), 404, 'NOTIFICATION_NOT_FOUND');
+    await post(app, '/api/notifications/read-all', other);
     expect((await list(fresh)).unread).toBe(2);
 
-    const read = await post(`/api/notifications/${before.items[0]!.id}/read`, fresh);
+    const read = await post(app, `/api/notifications/${before.items[0]!.id}/read`, fresh);
     expect(read.statusCode, read.body).toBe(200);
     const readAt = read.json<NotificationView>().readAt;
     expect(readAt).not.toBeNull();
     expect((await list(fresh)).unread).toBe(1);
     // Reading again keeps the first read time.
-    expect((await post(`/api/notifications/${before.items[0]!.id}/read`, fresh)).json<NotificationView>().readAt).toBe(readAt);
+    expect((await post(app, `/api/notifications/${before.items[0]!.id}/read`, fresh)).json<NotificationView>().readAt).toBe(readAt);
 
-    const all = await post('/api/notifications/read-all', fresh);
+    const all = await post(app, '/api/notifications/read-all', fresh);
     expect(all.statusCode).toBe(200);
     expect(all.json<NotificationListView>().unread).toBe(0);
     expect((await list(fresh)).items.every((n) => n.readAt !== null)).toBe(true);
@@ -184,19 +203,19 @@ describe('the in-app list', () => {
 
   it('needs a session and a well-formed id', async () => {
     expect((await app.inject({ method: 'GET', url: '/api/notifications' })).statusCode).toBe(401);
-    expect((await post('/api/notifications/read-all')).statusCode).toBe(401);
-    expect((await post('/api/notifications/abcdefghijkl/read')).statusCode).toBe(401);
-    const malformed = await post('/api/notifications/not%20an%20id/read', applicant);
+    expect((await post(app, '/api/notifications/read-all')).statusCode).toBe(401);
+    expect((await post(app, '/api/notifications/abcdefghijkl/read')).statusCode).toBe(401);
+    const malformed = await post(app, '/api/notifications/not%20an%20id/read', applicant);
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json().fields.id).toBe('消息编号格式不正确');
-    expect((await post('/api/notifications/abcdefghijkl/read', applicant)).json().code).toBe('NOTIFICATION_NOT_FOUND');
+    expect((await post(app, '/api/notifications/abcdefghijkl/read', applicant)).json().code).toBe('NOTIFICATION_NOT_FOUND');
   });
 });
 
 describe('subscription answers', () => {
   it('are recorded with submit and resubmit (the latest answer wins); a bad answer is 400; no body still submits', async () => {
     const order = await readyOrder(app, applicant);
-    const bad = await post(`/api/orders/${order.id}/submit`, applicant, { subscriptions: { result: 'yes' } });
+    const bad = await post(app, `/api/orders/${order.id}/submit`, applicant, { subscriptions: { result: 'yes' } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().code).toBe('VALIDATION_FAILED');
     expect((await getOrder(app, applicant, order.id)).status).toBe('ready');
@@ -220,14 +239,12 @@ describe('subscription answers', () => {
 describe('expiry reminders', () => {
   it('are written once per approved, unused receipt that runs out within 7 days', async () => {
     const owner = await login(app, '快到期');
-    const order = await submittedOrder(app, owner, '4601'); // Haikou: 30 days
-    await decide(app, reviewer, order.id, 'approve');
-    const receipt = (await getOrder(app, owner, order.id)).receipt!;
-    const used = await submittedOrder(app, owner, '4601');
-    await decide(app, reviewer, used.id, 'approve');
-    const counter = await staffLogin(app, 'counter', localStaffPassword(data.dir, 'counter'));
-    const number = (await getOrder(app, owner, used.id)).receipt!.number;
-    expect((await post(`/api/receipts/${number}/use`, counter)).statusCode).toBe(200);
+    const order = await approvedOrder(app, owner, reviewer, '4601'); // Haikou: 30 days
+    const receipt = order.receipt!;
+    // Due in the same sweep as the first: each gets its own reminder.
+    const second = await approvedOrder(app, owner, reviewer, '4601');
+    const used = await approvedOrder(app, owner, reviewer, '4601');
+    expect((await post(app, `/api/receipts/${used.receipt!.number}/use`, await localCounter(app, data.dir))).statusCode).toBe(200);
 
     const service = new NotificationService({ notifications: outbox.notifications, crypto: new CryptoRepository(config.encryptionKey), clock });
     const reminders = async (orderId: string) => (await outbox.notifications.listForOrder(orderId)).filter((n) => n.kind === 'receipt_expiring');
@@ -247,6 +264,7 @@ describe('expiry reminders', () => {
       await service.remindExpiring();
       await new Promise((r) => setTimeout(r, 200)); // a few more periodic sweeps
       expect(await reminders(order.id)).toHaveLength(1);
+      expect((await reminders(second.id)).map((n) => n.payload)).toEqual([expect.objectContaining({ orderId: second.id, imageNumber: second.receipt!.number })]);
       expect(reminder!.payload).toEqual({
         kind: 'receipt_expiring',
         orderId: order.id,
@@ -256,11 +274,35 @@ describe('expiry reminders', () => {
         expiresAt: receipt.expiresAt,
       });
       expect(await reminders(used.id)).toEqual([]);
-      const item = (await list(owner)).items.find((n) => n.kind === 'receipt_expiring')!;
-      expect(item).toMatchObject({ orderId: order.id, title: '回执即将到期' });
+      const item = (await list(owner)).items.find((n) => n.kind === 'receipt_expiring' && n.orderId === order.id)!;
+      expect(item).toMatchObject({ title: '回执即将到期' });
       expect(item.body).toContain(receipt.number);
     } finally {
       clock.offsetMs = 0;
+    }
+  });
+});
+
+describe('the outbox', () => {
+  it('writes several notifications in one go and skips those whose dedupe key was used', async () => {
+    const owner = await login(app, '批量');
+    const [a, b] = [await approvedOrder(app, owner, reviewer), await approvedOrder(app, owner, reviewer)];
+    const { userId } = (await outbox.notifications.listForOrder(a.id))[0]!;
+    const crypto = new CryptoRepository(config.encryptionKey);
+    const reminder = (order: OrderView) => ({
+      id: crypto.newId(),
+      userId,
+      at: new Date(),
+      dedupeKey: `test-batch:${order.id}`,
+      payload: { kind: 'receipt_expiring' as const, orderId: order.id, certType: order.certType, cityCode: order.cityCode, imageNumber: order.receipt!.number, expiresAt: order.receipt!.expiresAt },
+    });
+    expect(await outbox.notifications.insert(reminder(a))).toBe(1);
+    // a's key is taken: only b is written, and the count says so.
+    expect(await outbox.notifications.insert(reminder(a), reminder(b))).toBe(1);
+    expect(await outbox.notifications.insert()).toBe(0);
+    for (const order of [a, b]) {
+      const written = (await outbox.notifications.listForOrder(order.id)).filter((n) => n.kind === 'receipt_expiring');
+      expect(written.map((n) => n.payload), order.id).toEqual([expect.objectContaining({ orderId: order.id })]);
     }
   });
 });

@@ -19,14 +19,17 @@ import {
   acceptingProcessor,
   addApiKey,
   addStaff,
+  approvedOrder,
   auth,
+  claimedOrder,
   createOrder,
   fixture,
-  getOrder,
+  localCounter,
   localStaffPassword,
   login,
   multipart,
   openOutbox,
+  post,
   readyOrder,
   staffLogin,
   standinWeChat,
@@ -87,12 +90,12 @@ beforeAll(async () => {
   tokens.other = await login(app, '路人');
   reviewerPassword = localStaffPassword(data.dir, 'reviewer');
   tokens.reviewer = await staffLogin(app, 'reviewer', reviewerPassword);
-  tokens.counter = await staffLogin(app, 'counter', localStaffPassword(data.dir, 'counter'));
+  tokens.counter = await localCounter(app, data.dir);
   adminPassword = await addStaff(config, 'admin', 'admin1');
   tokens.admin = await staffLogin(app, 'admin1', adminPassword);
   tokens.apiKey = await addApiKey(config, '办证平台');
 
-  const approved = await approvedOrder();
+  const approved = await approvedOrder(app, tokens.owner, tokens.reviewer);
   const list = await app.inject({ method: 'GET', url: '/api/notifications', headers: auth(tokens.owner) });
   const notificationId = list.json<NotificationListView>().items[0]!.id;
   shared = { draft: await createOrder(app, tokens.owner), approved, notificationId };
@@ -112,20 +115,6 @@ function deciderFor(who: Caller): string {
   return who === 'admin' ? tokens.admin : tokens.reviewer;
 }
 
-async function claimed(by: string): Promise<OrderView> {
-  const order = await submittedOrder(app, tokens.owner);
-  const res = await app.inject({ method: 'POST', url: `/api/review/${order.id}/claim`, headers: auth(by) });
-  expect(res.statusCode, res.body).toBe(200);
-  return order;
-}
-
-async function approvedOrder(): Promise<OrderView> {
-  const order = await claimed(tokens.reviewer);
-  const res = await app.inject({ method: 'POST', url: `/api/review/${order.id}/approve`, headers: auth(tokens.reviewer) });
-  expect(res.statusCode, res.body).toBe(200);
-  return getOrder(app, tokens.owner, order.id);
-}
-
 /** A fresh session for callers whose token the request ends (logout). */
 async function freshToken(who: Caller): Promise<string | null> {
   switch (who) {
@@ -137,7 +126,7 @@ async function freshToken(who: Caller): Promise<string | null> {
     case 'reviewer':
       return staffLogin(app, 'reviewer', reviewerPassword);
     case 'counter':
-      return staffLogin(app, 'counter', localStaffPassword(data.dir, 'counter'));
+      return localCounter(app, data.dir);
     case 'admin':
       return staffLogin(app, 'admin1', adminPassword);
     case 'apiKey':
@@ -251,12 +240,12 @@ const TABLE: Row[] = [
   {
     route: 'POST /api/review/:orderId/approve',
     expect: [U401, F403, F403, 200, F403, 200, F403],
-    request: async (who) => ({ url: `/api/review/${(await claimed(deciderFor(who))).id}/approve` }),
+    request: async (who) => ({ url: `/api/review/${(await claimedOrder(app, tokens.owner, deciderFor(who))).id}/approve` }),
   },
   {
     route: 'POST /api/review/:orderId/reject',
     expect: [U401, F403, F403, 200, F403, 200, F403],
-    request: async (who) => ({ url: `/api/review/${(await claimed(deciderFor(who))).id}/reject`, payload: { reasons: ['accessories'] } }),
+    request: async (who) => ({ url: `/api/review/${(await claimedOrder(app, tokens.owner, deciderFor(who))).id}/reject`, payload: { reasons: ['accessories'] } }),
   },
 
   // The counter: counter staff, admins and the permit platform's API key.
@@ -268,7 +257,7 @@ const TABLE: Row[] = [
   {
     route: 'POST /api/receipts/:number/use',
     expect: [U401, F403, F403, F403, 200, 200, 200],
-    request: async () => ({ url: `/api/receipts/${(await approvedOrder()).receipt!.number}/use` }),
+    request: async () => ({ url: `/api/receipts/${(await approvedOrder(app, tokens.owner, tokens.reviewer)).receipt!.number}/use` }),
   },
 ];
 
@@ -370,7 +359,7 @@ describe('sessions', () => {
       processor: acceptingProcessor(),
       clock: ownClock,
     });
-    const staff = await staffLogin(other, 'counter', localStaffPassword(own.dir, 'counter'));
+    const staff = await localCounter(other, own.dir);
     const applicant = await login(other, '久未登录');
     const me = (token: string) => other.inject({ method: 'GET', url: '/api/auth/me', headers: auth(token) });
     try {
@@ -409,19 +398,18 @@ describe('the audit log of reviewer and counter access', () => {
     try {
       const audit = new OrderRepository(outbox.db, new CryptoRepository(config.encryptionKey));
       const order = await submittedOrder(app, tokens.owner);
-      const post = (url: string, token: string, payload?: object) => app.inject({ method: 'POST', url, headers: auth(token), ...(payload ? { payload } : {}) });
       expect((await app.inject({ method: 'GET', url: `/api/review/${order.id}`, headers: auth(tokens.reviewer) })).statusCode).toBe(200);
-      expect((await post(`/api/review/${order.id}/claim`, tokens.reviewer)).statusCode).toBe(200);
-      expect((await post(`/api/review/${order.id}/reject`, tokens.reviewer, { reasons: ['accessories'], note: '请摘下耳环' })).statusCode).toBe(200);
+      expect((await post(app, `/api/review/${order.id}/claim`, tokens.reviewer)).statusCode).toBe(200);
+      expect((await post(app, `/api/review/${order.id}/reject`, tokens.reviewer, { reasons: ['accessories'], note: '请摘下耳环' })).statusCode).toBe(200);
 
       const second = await submittedOrder(app, tokens.owner);
-      expect((await post(`/api/review/${second.id}/claim`, tokens.admin)).statusCode).toBe(200);
-      const approved = await post(`/api/review/${second.id}/approve`, tokens.admin);
+      expect((await post(app, `/api/review/${second.id}/claim`, tokens.admin)).statusCode).toBe(200);
+      const approved = await post(app, `/api/review/${second.id}/approve`, tokens.admin);
       expect(approved.statusCode).toBe(200);
       const number = approved.json<OrderView>().receipt!.number;
       expect((await app.inject({ method: 'GET', url: `/api/receipts/${number}`, headers: auth(tokens.counter) })).statusCode).toBe(200);
-      expect((await post(`/api/receipts/${number}/use`, tokens.apiKey)).statusCode).toBe(200);
-      expect((await post(`/api/receipts/${number}/use`, tokens.counter)).statusCode).toBe(409);
+      expect((await post(app, `/api/receipts/${number}/use`, tokens.apiKey)).statusCode).toBe(200);
+      expect((await post(app, `/api/receipts/${number}/use`, tokens.counter)).statusCode).toBe(409);
 
       const first = await audit.auditLog({ orderId: order.id });
       expect(first.map((a) => [a.action, a.actorType, a.actorName])).toEqual([

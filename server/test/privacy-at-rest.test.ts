@@ -25,12 +25,11 @@ import {
   auth,
   decide,
   getOrder,
+  localCounter,
   localReviewer,
-  localStaffPassword,
   login,
   openOutbox,
   readyOrder,
-  staffLogin,
   submit,
   tempDataDir,
   testApp,
@@ -73,7 +72,6 @@ let config: AppConfig;
 let app: FastifyInstance;
 let order: OrderView;
 let number: string;
-let counterName: string;
 let closed = false;
 
 beforeAll(async () => {
@@ -93,8 +91,7 @@ beforeAll(async () => {
   number = order.receipt!.number;
   expect((await app.inject({ method: 'GET', url: order.receiptUrl! })).statusCode).toBe(200);
 
-  counterName = 'counter';
-  const counter = await staffLogin(app, counterName, localStaffPassword(data.dir, 'counter'));
+  const counter = await localCounter(app, data.dir);
   const platform = await addApiKey(config, '办证平台');
   expect((await app.inject({ method: 'GET', url: `/api/receipts/${number}`, headers: auth(platform) })).statusCode).toBe(200);
   expect((await app.inject({ method: 'POST', url: `/api/receipts/${number}/use`, headers: auth(counter) })).statusCode).toBe(200);
@@ -179,7 +176,7 @@ describe('the data directory while the server runs', () => {
         ['staff', 'reviewer', 'review.claim'],
         ['staff', 'reviewer', 'review.approve'],
         ['api_key', '办证平台', 'receipt.lookup'],
-        ['staff', counterName, 'receipt.use'],
+        ['staff', 'counter', 'receipt.use'],
       ]);
       for (const entry of staff) {
         expect(entry.actorId).toBeTruthy();

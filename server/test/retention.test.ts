@@ -17,17 +17,16 @@ import { PhotoStoreRepository } from '../src/repositories/photo-store.repository
 import { PURGE_PHOTOS_JOB, RetentionService } from '../src/services/retention.service';
 import {
   acceptingProcessor,
+  approvedOrder,
   auth,
-  decide,
   eventually,
   fixture,
   getOrder,
+  localCounter,
   localReviewer,
-  localStaffPassword,
   login,
   openOutbox,
   readyOrder,
-  staffLogin,
   submit,
   submittedOrder,
   TEST_APPLICANT,
@@ -76,12 +75,10 @@ beforeAll(async () => {
   });
   applicant = await login(app, '申请人');
   reviewer = await localReviewer(app, data.dir);
-  counter = await staffLogin(app, 'counter', localStaffPassword(data.dir, 'counter'));
+  counter = await localCounter(app, data.dir);
 
   const approved = async (cityCode: string) => {
-    const order = await submittedOrder(app, applicant, cityCode);
-    await decide(app, reviewer, order.id, 'approve');
-    const view = await getOrder(app, applicant, order.id);
+    const view = await approvedOrder(app, applicant, reviewer, cityCode);
     // Draw the receipt image, so there is a receipt file to purge as well.
     expect((await app.inject({ method: 'GET', url: view.receiptUrl! })).statusCode).toBe(200);
     return view;
@@ -235,7 +232,7 @@ describe('an approved order', () => {
     expect(list.statusCode).toBe(200);
     expect(list.json<OrderView[]>().find((o) => o.id === haikou.id)).toMatchObject({ photoUrl: null, receiptUrl: null });
     // Staff sessions are short: sign in again after the jump.
-    const counterNow = await staffLogin(app, 'counter', localStaffPassword(data.dir, 'counter'));
+    const counterNow = await localCounter(app, data.dir);
     const lookup = await app.inject({ method: 'GET', url: `/api/receipts/${haikou.receipt!.number}`, headers: auth(counterNow) });
     expect(lookup.statusCode, lookup.body).toBe(200);
     expect(lookup.json<ReceiptLookupView>()).toMatchObject({ status: 'expired', photoUrl: null });
@@ -274,5 +271,17 @@ describe('the purge job', () => {
     expect(filesOf(haikou.id)).toEqual([`${haikou.receipt!.number}.receipt`]);
     await eventually('the leftover deleted by the sweep', () => !existsSync(orderDir(haikou.id)));
     expect((await purgeRows(haikou.id)).length).toBe(1);
+  });
+
+  it('leaves alone a new upload to a purged order (stored before the commit that clears the mark)', async () => {
+    const store = new PhotoStoreRepository(path.join(data.dir, 'photos'), new CryptoRepository(config.encryptionKey));
+    // As if the owner's new photo were on disk while the upload's commit is still to come.
+    await store.put(touched.id, 'newupload-0001', 'original', Buffer.from('a new photo'));
+    expect(await retention.purgeDue()).toEqual({ purged: 0, leftovers: 0 });
+    expect(await retention.hasDue()).toBe(false);
+    // The app's own sweep (every 100 ms) leaves it too.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(filesOf(touched.id)).toEqual(['newupload-0001.original']);
+    expect((await store.get(touched.id, 'newupload-0001', 'original'))!.toString()).toBe('a new photo');
   });
 });

@@ -186,7 +186,7 @@ describe('消息', () => {
       ],
       unread: 1,
     });
-    const markRead = vi.spyOn(notificationService, 'markRead').mockResolvedValue({});
+    const markRead = vi.spyOn(notificationService, 'markRead').mockResolvedValue(notification({ readAt: '2026-11-21T08:00:00.000Z' }));
     render(<NotificationsPage />);
     const unread = await screen.findByTestId('notification-ntf_00000001');
     expect(unread.textContent).toContain('照片审核通过');
@@ -204,7 +204,11 @@ describe('消息', () => {
 
   it('全部已读 marks everything read', async () => {
     vi.mocked(notificationService.list).mockResolvedValue({ items: [notification(), notification({ id: 'ntf_00000002' })], unread: 2 });
-    const readAll = vi.spyOn(notificationService, 'markAllRead').mockResolvedValue({});
+    const readAt = '2026-11-21T08:00:00.000Z';
+    const readAll = vi.spyOn(notificationService, 'markAllRead').mockResolvedValue({
+      items: [notification({ readAt }), notification({ id: 'ntf_00000002', readAt })],
+      unread: 0,
+    });
     render(<NotificationsPage />);
     fireEvent.click(await screen.findByRole('button', { name: '全部已读' }));
     expect(readAll).toHaveBeenCalled();

@@ -40,8 +40,14 @@ function captureDialog() {
   return seen;
 }
 
-function configure(templates: { result: string | null; expiry: string | null }) {
+/** With these templates configured: renders the submit page and taps 提交审核 (the dialog stays open). */
+async function tapSubmit(templates: { result: string | null; expiry: string | null }) {
   useClientConfigStore.setState({ config: { mode: 'wechat', subscribeTemplates: templates }, status: 'ready' });
+  const dialogs = captureDialog();
+  const submit = vi.spyOn(orderService, 'submit').mockResolvedValue(order({ status: 'submitted' }));
+  render(<SubmitPage />);
+  fireEvent.click(await screen.findByRole('button', { name: '提交审核' }));
+  return { dialogs, submit };
 }
 
 describe('submit asks for service notifications', () => {
@@ -54,11 +60,7 @@ describe('submit asks for service notifications', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('opens the dialog inside the tap, before any await, then submits with the answers', async () => {
-    configure({ result: 'tmpl-result', expiry: 'tmpl-expiry' });
-    const dialogs = captureDialog();
-    const submit = vi.spyOn(orderService, 'submit').mockResolvedValue(order({ status: 'submitted' }));
-    render(<SubmitPage />);
-    fireEvent.click(await screen.findByRole('button', { name: '提交审核' }));
+    const { dialogs, submit } = await tapSubmit({ result: 'tmpl-result', expiry: 'tmpl-expiry' });
 
     // Synchronously, when the tap handler has returned: the dialog was asked for, nothing sent yet.
     expect(dialogs).toHaveLength(1);
@@ -73,22 +75,14 @@ describe('submit asks for service notifications', () => {
   });
 
   it('sends only WeChat’s own answer values', async () => {
-    configure({ result: 'tmpl-result', expiry: 'tmpl-expiry' });
-    const dialogs = captureDialog();
-    const submit = vi.spyOn(orderService, 'submit').mockResolvedValue(order({ status: 'submitted' }));
-    render(<SubmitPage />);
-    fireEvent.click(await screen.findByRole('button', { name: '提交审核' }));
+    const { dialogs, submit } = await tapSubmit({ result: 'tmpl-result', expiry: 'tmpl-expiry' });
     dialogs[0]!.success!({ errMsg: 'requestSubscribeMessage:ok', 'tmpl-result': 'ban', 'tmpl-expiry': 'maybe' });
     await waitFor(() => expect(submit).toHaveBeenCalledWith(READY.id, { subscriptions: { result: 'ban' } }));
   });
 
   it('submits without answers when the whole request fails (subscriptions switched off)', async () => {
-    configure({ result: 'tmpl-result', expiry: null });
-    const dialogs = captureDialog();
     vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const submit = vi.spyOn(orderService, 'submit').mockResolvedValue(order({ status: 'submitted' }));
-    render(<SubmitPage />);
-    fireEvent.click(await screen.findByRole('button', { name: '提交审核' }));
+    const { dialogs, submit } = await tapSubmit({ result: 'tmpl-result', expiry: null });
     expect(dialogs[0]!.tmplIds).toEqual(['tmpl-result']);
     dialogs[0]!.fail!({ errMsg: 'requestSubscribeMessage:fail switched off', errCode: 20004 });
     await waitFor(() => expect(submit).toHaveBeenCalledWith(READY.id));
@@ -117,11 +111,7 @@ describe('submit asks for service notifications', () => {
     });
     useOrderStore.setState({ order: resubmit });
     vi.mocked(orderService.get).mockResolvedValue(resubmit);
-    configure({ result: 'tmpl-result', expiry: 'tmpl-expiry' });
-    const dialogs = captureDialog();
-    const submit = vi.spyOn(orderService, 'submit').mockResolvedValue(order({ status: 'submitted' }));
-    render(<SubmitPage />);
-    fireEvent.click(await screen.findByRole('button', { name: '提交审核' }));
+    const { dialogs, submit } = await tapSubmit({ result: 'tmpl-result', expiry: 'tmpl-expiry' });
     expect(dialogs).toHaveLength(1);
     dialogs[0]!.success!({ errMsg: 'requestSubscribeMessage:ok', 'tmpl-result': 'accept', 'tmpl-expiry': 'accept' });
     await waitFor(() =>

@@ -34,6 +34,12 @@ function serve(routes: Record<string, (options: RequestOptions) => { statusCode:
 
 const TICKET = 'AbCdEfGh1234';
 
+/** POST /api/handoff/redeem answering only the session `token` (anything else is a 401). */
+const redeemFor = (token: string) => (options: RequestOptions) =>
+  options.header.Authorization === `Bearer ${token}`
+    ? { statusCode: 200, data: { orderId: 'ord_12345678' } }
+    : { statusCode: 401, data: { code: 'UNAUTHORIZED', message: '请先登录' } };
+
 describe('WeChat sign-in (weapp)', () => {
   beforeEach(() => {
     useSessionStore.setState(initialSessionState);
@@ -119,10 +125,7 @@ describe('WeChat sign-in (weapp)', () => {
   it('a 「在手机上继续」 code: signs in silently, redeems the ticket and opens the order', async () => {
     serve({
       'POST /api/auth/wechat': () => ({ statusCode: 200, data: { token: 'wx-tok' } }),
-      'POST /api/handoff/redeem': (o) =>
-        o.header.Authorization === 'Bearer wx-tok'
-          ? { statusCode: 200, data: { orderId: 'ord_12345678' } }
-          : { statusCode: 401, data: { code: 'UNAUTHORIZED', message: '请先登录' } },
+      'POST /api/handoff/redeem': redeemFor('wx-tok'),
     });
     // WeChat hands the page encodeURIComponent(scene).
     routerState.params = { scene: encodeURIComponent(`t=${TICKET}`) };
@@ -136,10 +139,7 @@ describe('WeChat sign-in (weapp)', () => {
     useSessionStore.setState({ token: 'stale', role: 'applicant', nickname: WECHAT_DISPLAY_NAME });
     serve({
       'POST /api/auth/wechat': () => ({ statusCode: 200, data: { token: 'fresh' } }),
-      'POST /api/handoff/redeem': (o) =>
-        o.header.Authorization === 'Bearer fresh'
-          ? { statusCode: 200, data: { orderId: 'ord_12345678' } }
-          : { statusCode: 401, data: { code: 'UNAUTHORIZED', message: '请先登录' } },
+      'POST /api/handoff/redeem': redeemFor('fresh'),
     });
     routerState.params = { scene: encodeURIComponent(`t=${TICKET}`) };
     render(<HomePage />);

@@ -6,7 +6,7 @@
 import type { Clock } from '../repositories/clock.repository';
 import type { JobRecord, JobRepository } from '../repositories/job.repository';
 import type { JobRegistry } from './job-registry';
-import { PollLoop } from './poll-loop';
+import { backoffMs, PollLoop } from './poll-loop';
 
 export interface JobRunnerOptions {
   concurrency: number;
@@ -89,7 +89,7 @@ export class JobRunner {
       const message = err instanceof Error ? err.message : String(err);
       try {
         if (handler && job.attempts < this.options.maxAttempts) {
-          const delay = this.options.retryBaseMs * 2 ** (job.attempts - 1);
+          const delay = backoffMs(this.options.retryBaseMs, job.attempts);
           log.error({ err, job: job.id, name: job.name, attempt: job.attempts }, 'job failed, will retry');
           await jobs.markRetry(job.id, clock.now().getTime() + delay, message, clock.now());
         } else {

@@ -54,3 +54,8 @@ export class PollLoop {
     } while (this.again && !this.stopped);
   }
 }
+
+/** The wait before retrying after the n-th failed attempt (n ≥ 1): base·2^(n−1), at most `maxMs`. */
+export function backoffMs(baseMs: number, attempt: number, maxMs = Infinity): number {
+  return Math.min(maxMs, baseMs * 2 ** (attempt - 1));
+}

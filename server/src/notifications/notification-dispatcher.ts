@@ -20,10 +20,10 @@
  * running side by side on one database: a claimed row is not due again until it runs out.
  */
 import { orderDetailPage, templateData, templateKindOf, type TemplateKind } from '../../../shared/wechat';
-import { PollLoop } from '../jobs/poll-loop';
+import { backoffMs, PollLoop } from '../jobs/poll-loop';
 import type { Clock } from '../repositories/clock.repository';
 import type { DeliveryOutcome, DeliveryRecord, NotificationRepository } from '../repositories/notification.repository';
-import { ERRCODE_NO_QUOTA, type WeChatApi, type WeChatResult } from '../wechat/wechat-api';
+import { ERRCODE, type WeChatApi, type WeChatResult } from '../wechat/wechat-api';
 
 export interface DispatcherOptions {
   pollMs: number;
@@ -45,7 +45,6 @@ export interface DispatcherLogger {
   error(obj: object, msg: string): void;
 }
 
-const BATCH = 50;
 const REFUSING_ANSWERS = new Set(['reject', 'ban', 'filter']);
 
 /** Enough of an openid to tell people apart in a log, not enough to address them. */
@@ -92,22 +91,15 @@ export class NotificationDispatcher {
 
   /** The delay after the n-th failed attempt (n ≥ 1). */
   retryDelay(attempt: number): number {
-    return Math.min(this.options.retryMaxMs, this.options.retryBaseMs * 2 ** (attempt - 1));
+    return backoffMs(this.options.retryBaseMs, attempt, this.options.retryMaxMs);
   }
 
   private async sendDue(): Promise<void> {
     const { notifications, clock } = this.deps;
     while (!this.stopped) {
-      const ids = await notifications.dueIds(clock.now().getTime(), BATCH);
-      let claimed = 0;
-      for (const id of ids) {
-        if (this.stopped) break;
-        const row = await notifications.claim(id, clock.now().getTime(), this.options.leaseMs);
-        if (!row) continue; // another loop took it
-        claimed++;
-        await notifications.finish(row.id, await this.deliver(row));
-      }
-      if (claimed === 0) break;
+      const row = await notifications.claimNext(clock.now().getTime(), this.options.leaseMs);
+      if (!row) break;
+      await notifications.finish(row.id, await this.deliver(row));
     }
   }
 
@@ -138,7 +130,7 @@ export class NotificationDispatcher {
     const n = attempts + 1;
     if (result.ok) return { state: 'sent', attempts: n, sentAt: clock.now().toISOString() };
     const { error } = result;
-    if (error.errcode === ERRCODE_NO_QUOTA) {
+    if (error.errcode === ERRCODE.noQuota) {
       log.info({ ...context, errcode: error.errcode }, 'no subscription quota: notification stays in-app only');
       return { state: 'no_quota', attempts: n, error: error.message };
     }

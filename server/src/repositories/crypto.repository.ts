@@ -96,19 +96,12 @@ export class CryptoRepository {
 
   /** A password people can type: 16 characters without look-alikes. */
   newPassword(): string {
-    const alphabet = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-    let out = '';
-    while (out.length < 16) for (const b of randomBytes(32)) if (b < 224 && out.length < 16) out += alphabet[b % alphabet.length];
-    return out;
+    return randomString('abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789', 16);
   }
 
-  /** `length` random characters of 0-9A-Za-z, uniform (rejection sampling), e.g. a handoff ticket. */
+  /** `length` random characters of 0-9A-Za-z, e.g. a handoff ticket. */
   randomBase62(length: number): string {
-    const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-    let out = '';
-    // 248 = 4 × 62: bytes at or above it would favour the first characters.
-    while (out.length < length) for (const b of randomBytes(length * 2)) if (b < 248 && out.length < length) out += alphabet[b % 62];
-    return out;
+    return randomString('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz', length);
   }
 
   /** An API key for the permit platform: `zk_` + 32 random bytes. */
@@ -120,4 +113,13 @@ export class CryptoRepository {
   randomBytes(length: number): Uint8Array {
     return randomBytes(length);
   }
+}
+
+/** `length` characters drawn uniformly from `alphabet` (at most 256): bytes at or above the
+ * largest multiple of its size are dropped, else they would favour the first characters. */
+function randomString(alphabet: string, length: number): string {
+  const limit = 256 - (256 % alphabet.length);
+  let out = '';
+  while (out.length < length) for (const b of randomBytes(length * 2)) if (b < limit && out.length < length) out += alphabet[b % alphabet.length];
+  return out;
 }

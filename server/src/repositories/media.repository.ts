@@ -34,6 +34,7 @@ export interface ImageHeader {
 }
 
 export type ImageHeaderRead =
+  /** A format and a size of at least 1×1 were read. */
   | { readable: true; header: ImageHeader }
   /** libvips could not read a header; `declared` is the size the first bytes claim, if any. */
   | { readable: false; declared: { width: number; height: number } | null };
@@ -93,7 +94,7 @@ export async function readImageHeader(input: Buffer): Promise<ImageHeaderRead> {
   if (!format || !width || !height) return { readable: false, declared: declaredSize(input) };
   // sharp's own libvips carries libheif with an AV1 decoder only: HEIC (HEVC) has a readable
   // header but its pixels cannot be decoded.
-  const decodable = format !== 'svg' && DECODABLE.has(format) && (format !== 'heif' || meta.compression === 'av1');
+  const decodable = DECODABLE.has(format) && (format !== 'heif' || meta.compression === 'av1');
   return { readable: true, header: { format, width, height, pages: meta.pages ?? 1, orientation: meta.orientation, decodable } };
 }
 

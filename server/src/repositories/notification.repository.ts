@@ -64,29 +64,37 @@ export function expiryReminderKey(imageNumber: string): string {
   return `${REMINDER_KEY_PREFIX}${imageNumber}`;
 }
 
-/** Writes a notification (pending for WeChat) in the caller's transaction; false when its
- * dedupe key was already used. */
-export async function insertNotification(db: Kysely<DB>, n: NewNotification): Promise<boolean> {
+/** Writes notifications (pending for WeChat) in one statement, in the caller's transaction;
+ * returns how many were written (one whose dedupe key was already used is not). */
+export async function insertNotifications(db: Kysely<DB>, list: readonly NewNotification[]): Promise<number> {
+  if (list.length === 0) return 0;
   const result = await db
     .insertInto('notifications')
-    .values({
-      id: n.id,
-      user_id: n.userId,
-      order_id: n.payload.orderId,
-      kind: n.payload.kind,
-      payload_json: JSON.stringify(n.payload),
-      created_at: n.at.toISOString(),
-      read_at: null,
-      dedupe_key: n.dedupeKey ?? null,
-      wechat_state: 'pending',
-      wechat_attempts: 0,
-      wechat_next_at: n.at.getTime(),
-      wechat_error: null,
-      wechat_sent_at: null,
-    })
+    .values(
+      list.map((n) => ({
+        id: n.id,
+        user_id: n.userId,
+        order_id: n.payload.orderId,
+        kind: n.payload.kind,
+        payload_json: JSON.stringify(n.payload),
+        created_at: n.at.toISOString(),
+        read_at: null,
+        dedupe_key: n.dedupeKey ?? null,
+        wechat_state: 'pending' as const,
+        wechat_attempts: 0,
+        wechat_next_at: n.at.getTime(),
+        wechat_error: null,
+        wechat_sent_at: null,
+      })),
+    )
     .onConflict((oc) => oc.column('dedupe_key').doNothing())
     .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+  return Number(result.numInsertedOrUpdatedRows ?? 0n);
+}
+
+/** One notification (see insertNotifications); false when its dedupe key was already used. */
+export async function insertNotification(db: Kysely<DB>, n: NewNotification): Promise<boolean> {
+  return (await insertNotifications(db, [n])) === 1;
 }
 
 /** Records the answers to requestSubscribeMessage (in the caller's transaction). */
@@ -172,8 +180,9 @@ export class NotificationRepository {
 
   // ---- writes outside a status change ----
 
-  async insert(n: NewNotification): Promise<boolean> {
-    return insertNotification(this.db, n);
+  /** How many were written (see insertNotifications). */
+  async insert(...list: NewNotification[]): Promise<number> {
+    return insertNotifications(this.db, list);
   }
 
   /** Receipts of approved orders, not used, expiring in (now, until], without a reminder yet. */
@@ -224,49 +233,43 @@ export class NotificationRepository {
     return Number(result.numUpdatedRows);
   }
 
-  /** Ids of rows that are due: pending ones, and claims that ran out. Oldest due first. */
-  async dueIds(nowMs: number, limit: number): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('notifications')
-      .select('id')
-      .where('wechat_state', 'in', ['pending', 'sending'])
-      .where('wechat_next_at', '<=', nowMs)
-      .orderBy('wechat_next_at')
-      .orderBy('rowid' as 'id')
-      .limit(limit)
-      .execute();
-    return rows.map((r) => r.id);
-  }
-
   /**
-   * Takes a due row for `leaseMs` (pending → sending), atomically: one caller gets it. A claim
-   * that runs out (its holder died) is due again, for whichever loop comes next.
+   * Takes the row due first — pending, or a claim that ran out (its holder died) — for `leaseMs`
+   * (→ sending). One UPDATE picks and takes it, so two loops never get the same row.
    */
-  async claim(id: string, nowMs: number, leaseMs: number): Promise<DeliveryRecord | undefined> {
+  async claimNext(nowMs: number, leaseMs: number): Promise<DeliveryRecord | undefined> {
     return this.db.transaction().execute(async (trx) => {
-      const result = await trx
+      const row = await trx
         .updateTable('notifications')
         .set({ wechat_state: 'sending', wechat_next_at: nowMs + leaseMs })
-        .where('id', '=', id)
-        .where('wechat_state', 'in', ['pending', 'sending'])
-        .where('wechat_next_at', '<=', nowMs)
+        .where('id', '=', (eb) =>
+          eb
+            .selectFrom('notifications')
+            .select('id')
+            .where('wechat_state', 'in', ['pending', 'sending'])
+            .where('wechat_next_at', '<=', nowMs)
+            .orderBy('wechat_next_at')
+            .orderBy('rowid' as 'id')
+            .limit(1),
+        )
+        .returningAll()
         .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) return undefined;
-      const row = await trx
-        .selectFrom('notifications')
-        .innerJoin('users', 'users.id', 'notifications.user_id')
-        .selectAll('notifications')
-        .select('users.openid as openid')
-        .where('notifications.id', '=', id)
-        .executeTakeFirstOrThrow();
+      if (!row) return undefined;
       const record = toRecord(row);
-      const answer = await trx
-        .selectFrom('subscription_answers')
-        .select('answer')
-        .where('order_id', '=', record.orderId)
-        .where('template_kind', '=', templateKindOf(record.kind))
-        .executeTakeFirst();
-      return { ...record, openid: row.openid, answer: (answer?.answer as SubscribeAnswer | undefined) ?? null };
+      const recipient = await trx
+        .selectFrom('users')
+        .select('openid')
+        .select((eb) =>
+          eb
+            .selectFrom('subscription_answers')
+            .select('answer')
+            .where('order_id', '=', record.orderId)
+            .where('template_kind', '=', templateKindOf(record.kind))
+            .as('answer'),
+        )
+        .where('id', '=', record.userId)
+        .executeTakeFirstOrThrow();
+      return { ...record, openid: recipient.openid, answer: (recipient.answer as SubscribeAnswer | null) ?? null };
     });
   }
 

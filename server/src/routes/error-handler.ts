@@ -52,11 +52,12 @@ export const HTTP_STATUS: Record<ApiErrorCode, number> = {
 const HAS_CHINESE = /[\u4e00-\u9fa5]/;
 const GENERIC_FIELD_MESSAGE = '格式不正确,请检查';
 
-export function errorBody(code: ApiErrorCode, fields?: Record<string, string>): ApiErrorBody {
+function errorBody(code: ApiErrorCode, fields?: Record<string, string>): ApiErrorBody {
   return fields ? { code, message: API_ERRORS[code], fields } : { code, message: API_ERRORS[code] };
 }
 
-function send(reply: FastifyReply, code: ApiErrorCode, fields?: Record<string, string>, status = HTTP_STATUS[code]) {
+/** Answers `code` as the error body, with its status from HTTP_STATUS unless told otherwise. */
+export function sendError(reply: FastifyReply, code: ApiErrorCode, fields?: Record<string, string>, status = HTTP_STATUS[code]) {
   return reply.code(status).type('application/json; charset=utf-8').send(errorBody(code, fields));
 }
 
@@ -64,9 +65,9 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   // Refused while the body is still arriving (a 100 MB upload): answer, then close the connection
   // rather than read the rest only to throw it away.
   if (request.raw.complete === false) reply.header('connection', 'close');
-  if (error instanceof AppError) return send(reply, error.code, error.fields);
+  if (error instanceof AppError) return sendError(reply, error.code, error.fields);
   // The state machine refused the event in the order's current status.
-  if (error instanceof TransitionError) return send(reply, 'WRONG_STATUS');
+  if (error instanceof TransitionError) return sendError(reply, 'WRONG_STATUS');
 
   if (hasZodFastifySchemaValidationErrors(error)) {
     const fields: Record<string, string> = {};
@@ -75,29 +76,29 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
       const field = issue.path.join('.') || error.validationContext || 'body';
       fields[field] ??= HAS_CHINESE.test(issue.message) ? issue.message : GENERIC_FIELD_MESSAGE;
     }
-    return send(reply, 'VALIDATION_FAILED', fields);
+    return sendError(reply, 'VALIDATION_FAILED', fields);
   }
 
   switch (error.code) {
     case 'FST_REQ_FILE_TOO_LARGE':
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return send(reply, request.url.includes('/photo') ? 'PHOTO_TOO_LARGE' : 'BODY_TOO_LARGE', undefined, 413);
+      return sendError(reply, request.url.includes('/photo') ? 'PHOTO_TOO_LARGE' : 'BODY_TOO_LARGE');
     case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
     case 'FST_FILES_LIMIT':
-      return send(reply, 'PHOTO_MISSING');
+      return sendError(reply, 'PHOTO_MISSING');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       // A photo sent as a bare image body instead of the multipart field `photo`.
-      if (request.url.includes('/photo')) return send(reply, 'PHOTO_MISSING');
+      if (request.url.includes('/photo')) return sendError(reply, 'PHOTO_MISSING');
   }
 
   const status = error.statusCode ?? 500;
-  if (status === 429) return send(reply, 'TOO_MANY_REQUESTS');
-  if (status >= 400 && status < 500) return send(reply, 'BAD_REQUEST', undefined, status);
+  if (status === 429) return sendError(reply, 'TOO_MANY_REQUESTS');
+  if (status >= 400 && status < 500) return sendError(reply, 'BAD_REQUEST', undefined, status);
 
   request.log.error({ err: error }, 'request failed');
-  return send(reply, 'INTERNAL', undefined, 500);
+  return sendError(reply, 'INTERNAL');
 }
 
 export function notFoundHandler(_request: FastifyRequest, reply: FastifyReply) {
-  return send(reply, 'ROUTE_NOT_FOUND');
+  return sendError(reply, 'ROUTE_NOT_FOUND');
 }

@@ -1,13 +1,10 @@
 /** 「在手机上继续」: a ticket for an order (desktop) and its redemption (phone). Thin. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { OrderIdParams, RedeemHandoffBody } from '../../../shared/api';
-import type { RouteServices } from './services';
+import { requireApplicantSession, type RouteServices } from './services';
 
 export const handoffRoutes: FastifyPluginAsyncZod<{ services: RouteServices }> = async (app, { services }) => {
-  app.decorateRequest('userId', '');
-  app.addHook('onRequest', async (request) => {
-    request.userId = (await services.auth.requireApplicant(request.headers.authorization)).userId;
-  });
+  requireApplicantSession(app, services.auth);
 
   app.post('/api/orders/:id/handoff', { schema: { params: OrderIdParams } }, async (request) =>
     services.handoff.issue(request.userId, request.params.id),

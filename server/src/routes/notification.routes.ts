@@ -1,13 +1,10 @@
 /** The in-app notifications of the signed-in user. Thin. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { NotificationIdParams } from '../../../shared/api';
-import type { RouteServices } from './services';
+import { requireApplicantSession, type RouteServices } from './services';
 
 export const notificationRoutes: FastifyPluginAsyncZod<{ services: RouteServices }> = async (app, { services }) => {
-  app.decorateRequest('userId', '');
-  app.addHook('onRequest', async (request) => {
-    request.userId = (await services.auth.requireApplicant(request.headers.authorization)).userId;
-  });
+  requireApplicantSession(app, services.auth);
 
   app.get('/api/notifications', async (request) => services.notifications.list(request.userId));
   app.post('/api/notifications/read-all', async (request) => services.notifications.markAllRead(request.userId));

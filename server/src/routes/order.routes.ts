@@ -7,7 +7,7 @@ import { ORDER_STATUSES, type OrderStatus } from '../../../shared/order-machine'
 import type { Caller } from '../services/auth.service';
 import { AppError } from '../services/errors';
 import { PHOTO_MAX_BYTES } from '../config';
-import type { RouteServices } from './services';
+import { requireApplicantSession, type RouteServices } from './services';
 
 const ListOrdersQuery = z.object({
   status: z
@@ -57,11 +57,7 @@ const PhotoQuery = z.object({
 
 /** Routes that need `Authorization: Bearer <token>`. */
 export const orderRoutes: FastifyPluginAsyncZod<{ services: RouteServices }> = async (app, { services }) => {
-  app.decorateRequest('userId', '');
-  // onRequest: an unauthenticated upload is refused before its body is read.
-  app.addHook('onRequest', async (request) => {
-    request.userId = (await services.auth.requireApplicant(request.headers.authorization)).userId;
-  });
+  requireApplicantSession(app, services.auth);
 
   app.post('/api/orders', { schema: { body: CreateOrderBody } }, async (request, reply) => {
     const { certType, cityCode, eligibility } = request.body;

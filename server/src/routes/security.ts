@@ -21,7 +21,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig, RateLimitName } from '../config';
 import type { Clock } from '../repositories/clock.repository';
 import { RateLimiter } from '../services/rate-limiter';
-import { errorBody } from './error-handler';
+import { sendError } from './error-handler';
 
 /** ip: the client's address, before authentication; caller: who the route's auth hook found;
  * account: the username a staff sign-in names (read from the validated body). */
@@ -162,7 +162,7 @@ function routeKey(request: FastifyRequest): string | null {
 }
 
 function tooMany(reply: FastifyReply, retryAfterS: number): FastifyReply {
-  return reply.code(429).header('Retry-After', String(retryAfterS)).type('application/json; charset=utf-8').send(errorBody('TOO_MANY_REQUESTS'));
+  return sendError(reply.header('Retry-After', String(retryAfterS)), 'TOO_MANY_REQUESTS');
 }
 
 export interface SecurityOptions {
@@ -212,7 +212,7 @@ export function registerSecurity(app: FastifyInstance, { config, clock }: Securi
       reply.header('Access-Control-Expose-Headers', 'Retry-After');
     }
     if (request.method === 'OPTIONS' && origin !== undefined && request.headers['access-control-request-method'] !== undefined) {
-      if (!allowed) return reply.code(403).type('application/json; charset=utf-8').send(errorBody('ORIGIN_NOT_ALLOWED'));
+      if (!allowed) return sendError(reply, 'ORIGIN_NOT_ALLOWED');
       return reply
         .code(204)
         .header('Access-Control-Allow-Methods', 'GET, HEAD, POST, PUT')

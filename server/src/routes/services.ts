@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { AuthService } from '../services/auth.service';
 import type { HandoffService } from '../services/handoff.service';
 import type { NotificationService } from '../services/notification.service';
@@ -22,4 +23,13 @@ declare module 'fastify' {
     /** Set by the auth hook on authenticated routes. */
     userId: string;
   }
+}
+
+/** Every route of the plugin needs an applicant's session: checked on request (so an
+ * unauthenticated upload is refused before its body is read), the user in `request.userId`. */
+export function requireApplicantSession(app: Pick<FastifyInstance, 'decorateRequest' | 'addHook'>, auth: AuthService): void {
+  app.decorateRequest('userId', '');
+  app.addHook('onRequest', async (request) => {
+    request.userId = (await auth.requireApplicant(request.headers.authorization)).userId;
+  });
 }

@@ -13,7 +13,7 @@ import type { AuthMode } from '../config';
 import type { Clock } from '../repositories/clock.repository';
 import type { CryptoRepository } from '../repositories/crypto.repository';
 import type { SessionUser, UserRepository } from '../repositories/user.repository';
-import type { WeChatApi } from '../wechat/wechat-api';
+import { ERRCODE, type WeChatApi } from '../wechat/wechat-api';
 
 /** What a bearer token turned out to be. */
 export type Caller = { kind: 'session'; user: SessionUser } | { kind: 'api_key'; key: { id: string; name: string } };
@@ -32,9 +32,9 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]{20,100})$/;
 
 /** What a failed jscode2session means for the person: a stale code, a blocked account, or wait. */
 const LOGIN_ERRCODES: Record<number, 'WECHAT_CODE_INVALID' | 'WECHAT_LOGIN_BLOCKED'> = {
-  40029: 'WECHAT_CODE_INVALID',
-  40163: 'WECHAT_CODE_INVALID',
-  40226: 'WECHAT_LOGIN_BLOCKED',
+  [ERRCODE.codeInvalid]: 'WECHAT_CODE_INVALID',
+  [ERRCODE.codeUsed]: 'WECHAT_CODE_INVALID',
+  [ERRCODE.loginBlocked]: 'WECHAT_LOGIN_BLOCKED',
 };
 
 export interface AuthLogger {
@@ -58,10 +58,9 @@ export class AuthService {
   async localLogin(nickname: string): Promise<{ token: string }> {
     const { users, crypto, clock, authMode } = this.deps;
     if (authMode !== 'local') throw new AppError('LOCAL_LOGIN_DISABLED');
-    const now = clock.now();
     const userId = crypto.newId();
-    await users.createUser({ id: userId, nickname, openid: null, createdAt: now.toISOString() });
-    return { token: await this.openSession(userId, now, this.applicantSessionMs()) };
+    await users.createUser({ id: userId, nickname, openid: null, createdAt: clock.now().toISOString() });
+    return { token: await this.openSession(userId, 'applicant') };
   }
 
   async wechatLogin(code: string): Promise<{ token: string }> {
@@ -72,19 +71,19 @@ export class AuthService {
       log.warn({ failure: session.error.message }, 'WeChat sign-in failed');
       throw new AppError(known ?? 'WECHAT_UNAVAILABLE');
     }
-    const now = clock.now();
-    const user = await users.userForOpenid(session.value.openid, { id: crypto.newId(), nickname: '微信用户', createdAt: now.toISOString() });
+    const user = await users.userForOpenid(session.value.openid, { id: crypto.newId(), nickname: '微信用户', createdAt: clock.now().toISOString() });
     if (user.role !== 'applicant') throw new AppError('FORBIDDEN');
-    return { token: await this.openSession(user.userId, now, this.applicantSessionMs()) };
+    return { token: await this.openSession(user.userId, user.role) };
   }
 
   async staffLogin(username: string, password: string): Promise<StaffLoginView> {
-    const { users, crypto, clock } = this.deps;
+    const { users, crypto } = this.deps;
     const staff = await users.findStaff(username);
     // Always one scrypt, found or not: the answer time does not tell which usernames exist.
     const ok = await crypto.verifyPassword(password, staff?.passwordHash ?? null);
     if (!staff || !ok) throw new AppError('BAD_CREDENTIALS');
-    return { token: await this.openSession(staff.userId, clock.now(), this.deps.staffSessionHours * 3_600_000), role: staff.role as StaffRole, name: staff.name };
+    const role = staff.role as StaffRole;
+    return { token: await this.openSession(staff.userId, role), role, name: staff.name };
   }
 
   async me(header: string | undefined): Promise<MeView> {
@@ -95,12 +94,9 @@ export class AuthService {
   /** Ends the caller's session: the token answers 401 from now on. API keys are revoked by the
    * admin, not here. */
   async logout(header: string | undefined): Promise<void> {
-    const match = BEARER.exec(header?.trim() ?? '');
-    const caller = await this.identify(header);
-    if (!match || !caller) throw new AppError('UNAUTHORIZED');
-    if (caller.kind !== 'session') throw new AppError('FORBIDDEN');
+    await this.authenticate(header);
     // Two logouts at once: the second finds nothing, which is what it wanted.
-    await this.deps.users.deleteSession(this.deps.crypto.hashToken(match[1]!));
+    await this.deps.users.deleteSession(this.tokenHash(header)!);
   }
 
   /** The signed-in user, who must have one of `roles` (else 401 without a credential, 403 with
@@ -129,23 +125,27 @@ export class AuthService {
 
   /** A live session or an unrevoked API key behind an `Authorization` header, or null. */
   async identify(header: string | undefined): Promise<Caller | null> {
-    const match = BEARER.exec(header?.trim() ?? '');
-    if (!match) return null;
-    const { users, crypto, clock } = this.deps;
-    const hash = crypto.hashToken(match[1]!);
+    const hash = this.tokenHash(header);
+    if (!hash) return null;
+    const { users, clock } = this.deps;
     const user = await users.findBySession(hash, clock.now().toISOString());
     if (user) return { kind: 'session', user };
     const key = await users.findApiKey(hash);
     return key ? { kind: 'api_key', key } : null;
   }
 
-  private applicantSessionMs(): number {
-    return this.deps.sessionDays * 86_400_000;
+  /** The stored form of the header's bearer token, or null when there is none. */
+  private tokenHash(header: string | undefined): string | null {
+    const match = BEARER.exec(header?.trim() ?? '');
+    return match ? this.deps.crypto.hashToken(match[1]!) : null;
   }
 
-  private async openSession(userId: string, now: Date, lifetimeMs: number): Promise<string> {
-    const { users, crypto } = this.deps;
+  /** Applicants stay signed in `sessionDays`; staff one shift (`staffSessionHours`). */
+  private async openSession(userId: string, role: UserRole): Promise<string> {
+    const { users, crypto, clock, sessionDays, staffSessionHours } = this.deps;
+    const now = clock.now();
     const token = crypto.newToken();
+    const lifetimeMs = role === 'applicant' ? sessionDays * 86_400_000 : staffSessionHours * 3_600_000;
     const expiresAt = new Date(now.getTime() + lifetimeMs);
     // Sign-ins are rate-limited, so this sweep of run-out sessions stays cheap and rare.
     await users.deleteExpiredSessions(now.toISOString());

@@ -102,15 +102,9 @@ export function looksComplete(bytes: Buffer, format: ImageFormat): boolean {
       }
       return false;
     }
-    case 'png': {
-      let at = 8;
-      while (at + 12 <= bytes.length) {
-        const length = bytes.readUInt32BE(at);
-        if (bytes.toString('latin1', at + 4, at + 8) === 'IEND') return true;
-        at += 12 + length;
-      }
+    case 'png':
+      for (const chunk of pngChunks(bytes)) if (chunk.type === 'IEND') return true;
       return false;
-    }
     case 'webp':
       return bytes.length >= 12 && bytes.readUInt32LE(4) + 8 <= bytes.length;
     case 'heif':
@@ -120,16 +114,19 @@ export function looksComplete(bytes: Buffer, format: ImageFormat): boolean {
   }
 }
 
+/** The chunks of a PNG after its signature, as long as a chunk's length, type and CRC fit. */
+function* pngChunks(bytes: Buffer): Generator<{ type: string; length: number; at: number }> {
+  for (let at = 8; at + 12 <= bytes.length; at += 12 + bytes.readUInt32BE(at)) {
+    yield { type: bytes.toString('latin1', at + 4, at + 8), length: bytes.readUInt32BE(at), at };
+  }
+}
+
 /** An animated PNG (APNG): an acTL chunk before the image data announcing more than one frame.
  * libvips reads only its default image, so the header alone does not tell. */
 function isAnimatedPng(bytes: Buffer): boolean {
-  let at = 8;
-  while (at + 12 <= bytes.length) {
-    const length = bytes.readUInt32BE(at);
-    const type = bytes.toString('latin1', at + 4, at + 8);
+  for (const { type, length, at } of pngChunks(bytes)) {
     if (type === 'acTL') return length >= 4 && bytes.readUInt32BE(at + 8) > 1;
     if (type === 'IDAT' || type === 'IEND') return false;
-    at += 12 + length;
   }
   return false;
 }
@@ -156,7 +153,6 @@ export async function checkUpload(bytes: Buffer, readHeader: (bytes: Buffer) => 
   if (header.pages > 1) return refuse('PHOTO_UNSUPPORTED_FORMAT', `${header.format} with ${header.pages} frames`);
   if (sniffed.format === 'png' && isAnimatedPng(bytes)) return refuse('PHOTO_UNSUPPORTED_FORMAT', 'animated PNG');
   if (tooMany(header)) return refuse('PHOTO_DIMENSIONS_TOO_LARGE', `${header.width}×${header.height}`);
-  if (header.width < 1 || header.height < 1) return refuse('PHOTO_UNREADABLE', 'no size');
   if (!looksComplete(bytes, sniffed.format)) return refuse('PHOTO_UNREADABLE', 'truncated');
   return { ok: true, format: sniffed.format };
 }

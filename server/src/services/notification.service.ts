@@ -49,17 +49,16 @@ export class NotificationService {
     const { notifications, crypto, clock } = this.deps;
     const now = clock.now();
     const until = new Date(now.getTime() + EXPIRY_REMINDER_DAYS * 86_400_000);
-    let written = 0;
-    for (const r of await notifications.expiringWithoutReminder(now, until, REMINDER_BATCH)) {
-      const inserted = await notifications.insert({
+    const due = await notifications.expiringWithoutReminder(now, until, REMINDER_BATCH);
+    const written = await notifications.insert(
+      ...due.map((r) => ({
         id: crypto.newId(),
         userId: r.userId,
         at: now,
         dedupeKey: expiryReminderKey(r.number),
-        payload: { kind: 'receipt_expiring', orderId: r.orderId, certType: r.certType, cityCode: r.cityCode, imageNumber: r.number, expiresAt: r.expiresAt },
-      });
-      if (inserted) written++;
-    }
+        payload: { kind: 'receipt_expiring' as const, orderId: r.orderId, certType: r.certType, cityCode: r.cityCode, imageNumber: r.number, expiresAt: r.expiresAt },
+      })),
+    );
     if (written > 0) this.deps.onNotification?.();
     return written;
   }

@@ -276,7 +276,7 @@ export class OrderService {
     return (await this.views([order]))[0]!;
   }
 
-  async views(orders: readonly OrderRecord[]): Promise<OrderView[]> {
+  private async views(orders: readonly OrderRecord[]): Promise<OrderView[]> {
     const details = await this.deps.orders.details(orders.map((o) => o.id));
     return orders.map((order) => this.toView(order, details.get(order.id)!));
   }

@@ -1,12 +1,12 @@
 /**
- * Fixed-window request counters in memory, one per key (`login:<route>:<ip>`, `upload:<user>` …).
+ * Fixed-window request counters in memory, one per key (`staff-login|ip:<ip>`, `upload|user:<id>` …).
  * Pure: the caller passes the time, so tests move it. A window allows `max` hits; the next one
  * is refused with the seconds until the window ends (Retry-After). At most twice `max` can pass
  * around a window boundary, which is fine for abuse limits.
  *
- * Memory stays bounded: run-out windows are swept when the table grows, and past `maxKeys` the
- * oldest windows are dropped (they are the ones closest to running out anyway). One process,
- * one table: behind several server processes each counts alone.
+ * Memory stays bounded: run-out windows are swept (at most once per `sweepEveryMs`), and past
+ * `maxKeys` the oldest windows are dropped (they are the ones closest to running out anyway). One
+ * process, one table: behind several server processes each counts alone.
  */
 export interface RateRule {
   max: number;

@@ -4,6 +4,7 @@
  */
 import type { ReceiptLookupView } from '../../../shared/api';
 import { CERTIFICATES, RECEIPT_GROUPS, type ReceiptGroup } from '../../../shared/certificates';
+import { chinaParts, pad2 } from '../../../shared/china-time';
 import { getCity } from '../../../shared/cities';
 import { normalizeImageNumber, validateImageNumber } from '../../../shared/image-number';
 import type { Clock } from '../repositories/clock.repository';
@@ -24,9 +25,9 @@ export interface DrawReceiptPayload {
 const EXPIRE_BATCH = 500;
 
 /** `2025年03月08日` in China time. */
-export function chinaDate(iso: string): string {
-  const d = new Date(Date.parse(iso) + 8 * 3600_000);
-  return `${d.getUTCFullYear()}年${String(d.getUTCMonth() + 1).padStart(2, '0')}月${String(d.getUTCDate()).padStart(2, '0')}日`;
+function paddedChinaDate(iso: string): string {
+  const { y, m, d } = chinaParts(iso);
+  return `${y}年${pad2(m)}月${pad2(d)}日`;
 }
 
 export class ReceiptService {
@@ -205,8 +206,8 @@ export class ReceiptService {
       fields: [
         { label: '办证城市', value: cityName },
         { label: '回执类别', value: groupName },
-        { label: '签发日期', value: chinaDate(receipt.issuedAt) },
-        { label: '有效期至', value: chinaDate(receipt.expiresAt) },
+        { label: '签发日期', value: paddedChinaDate(receipt.issuedAt) },
+        { label: '有效期至', value: paddedChinaDate(receipt.expiresAt) },
       ],
       number: receipt.number,
       qrText: receipt.number,

@@ -6,7 +6,7 @@
 import type { ClientConfigView } from '../../../shared/api';
 import { MINIPROGRAM_HOME_PAGE } from '../../../shared/wechat';
 import { authModeOf, type AppConfig } from '../config';
-import type { CodeImage, WeChatApi } from '../wechat/wechat-api';
+import { ERRCODE, type CodeImage, type WeChatApi } from '../wechat/wechat-api';
 import { AppError } from './errors';
 
 const CACHE_SIZE = 200;
@@ -45,6 +45,6 @@ export class WeChatService {
     const result = await this.deps.wechat.getUnlimitedCode({ scene, page: MINIPROGRAM_HOME_PAGE });
     if (result.ok) return result.value;
     this.deps.log.warn({ failure: result.error.message }, 'could not get a mini-program code');
-    throw new AppError(result.error.errcode === 40129 ? 'INVALID_SCENE' : 'WECHAT_UNAVAILABLE');
+    throw new AppError(result.error.errcode === ERRCODE.sceneInvalid ? 'INVALID_SCENE' : 'WECHAT_UNAVAILABLE');
   }
 }

@@ -18,9 +18,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import bwipjs from 'bwip-js/node';
 import { fieldValueProblem, MINIPROGRAM_HOME_PAGE, SCENE_PATTERN } from '../../../shared/wechat';
+import { ERRCODE, MINIPROGRAM_STATES, parseJsonObject, WECHAT_ENDPOINTS, type Json, type WeChatEndpoint } from './wechat-api';
 
-export const STANDIN_ENDPOINTS = ['jscode2session', 'stable_token', 'subscribe_send', 'getwxacodeunlimit'] as const;
-export type StandinEndpoint = (typeof STANDIN_ENDPOINTS)[number];
+const STANDIN_ENDPOINTS = Object.keys(WECHAT_ENDPOINTS) as WeChatEndpoint[];
 
 export interface StandinOptions {
   /** 0 picks a free port. */
@@ -34,7 +34,7 @@ export interface StandinOptions {
 }
 
 export interface StandinFailure {
-  endpoint: StandinEndpoint;
+  endpoint: WeChatEndpoint;
   /** How many calls in a row fail (default 1). */
   times?: number;
   /** Answer this HTTP status (empty body)… */
@@ -59,7 +59,7 @@ export interface RecordedMessage {
 export interface WeChatStandin {
   url: string;
   messages(): RecordedMessage[];
-  calls(): Record<StandinEndpoint, number>;
+  calls(): Record<WeChatEndpoint, number>;
   fail(failure: StandinFailure): void;
   refuseUser(openid: string): void;
   openidFor(code: string): string;
@@ -69,10 +69,7 @@ export interface WeChatStandin {
 }
 
 const CODE_PATTERN = /^[A-Za-z0-9_-]{1,64}(\.[A-Za-z0-9_-]{1,64})?$/;
-const MINIPROGRAM_STATES = ['developer', 'trial', 'formal'];
 const LANGS = ['zh_CN', 'en_US', 'zh_HK', 'zh_TW'];
-
-type Json = Record<string, unknown>;
 
 class Reply {
   constructor(
@@ -96,7 +93,7 @@ export async function startStandin(options: StandinOptions): Promise<WeChatStand
   let refused = new Set<string>();
   let messages: RecordedMessage[] = [];
   let failures: StandinFailure[] = [];
-  let counts = Object.fromEntries(STANDIN_ENDPOINTS.map((e) => [e, 0])) as Record<StandinEndpoint, number>;
+  let counts = Object.fromEntries(STANDIN_ENDPOINTS.map((e) => [e, 0])) as Record<WeChatEndpoint, number>;
 
   const openidFor = (code: string) => {
     const person = code.split('.')[0]!;
@@ -108,12 +105,12 @@ export async function startStandin(options: StandinOptions): Promise<WeChatStand
     const token = url.searchParams.get('access_token');
     if (!token) return Reply.err(41001, 'access_token missing');
     const expiry = tokens.get(token);
-    if (expiry === undefined) return Reply.err(40001, 'invalid credential, access_token is invalid or not latest');
-    if (expiry <= Date.now()) return Reply.err(42001, 'access_token expired');
+    if (expiry === undefined) return Reply.err(ERRCODE.tokenInvalid, 'invalid credential, access_token is invalid or not latest');
+    if (expiry <= Date.now()) return Reply.err(ERRCODE.tokenExpired, 'access_token expired');
     return null;
   };
 
-  const handlers: Record<StandinEndpoint, (url: URL, body: Json | null) => Promise<Reply>> = {
+  const handlers: Record<WeChatEndpoint, (url: URL, body: Json | null) => Promise<Reply>> = {
     async jscode2session(url) {
       const q = (k: string) => url.searchParams.get(k);
       // Like the real host: JSON in a text/plain answer.
@@ -125,8 +122,8 @@ export async function startStandin(options: StandinOptions): Promise<WeChatStand
       if (q('appid') !== options.appid) return text(Reply.err(40013, 'invalid appid'));
       if (q('secret') !== options.secret) return text(Reply.err(40125, 'invalid appsecret'));
       const code = q('js_code')!;
-      if (!CODE_PATTERN.test(code)) return text(Reply.err(40029, 'invalid code'));
-      if (usedCodes.has(code)) return text(Reply.err(40163, 'code been used'));
+      if (!CODE_PATTERN.test(code)) return text(Reply.err(ERRCODE.codeInvalid, 'invalid code'));
+      if (usedCodes.has(code)) return text(Reply.err(ERRCODE.codeUsed, 'code been used'));
       usedCodes.add(code);
       return Reply.json({ session_key: randomBytes(16).toString('base64'), openid: openidFor(code) }, 'text/plain');
     },
@@ -155,7 +152,7 @@ export async function startStandin(options: StandinOptions): Promise<WeChatStand
       if (typeof body.touser !== 'string' || !body.touser) return Reply.err(40003, 'invalid openid');
       if (typeof body.template_id !== 'string' || !body.template_id) return Reply.err(40037, 'invalid template_id');
       if (body.page !== undefined && (typeof body.page !== 'string' || body.page.startsWith('/'))) return Reply.err(41030, 'invalid page');
-      if (body.miniprogram_state !== undefined && !MINIPROGRAM_STATES.includes(String(body.miniprogram_state))) {
+      if (body.miniprogram_state !== undefined && !(MINIPROGRAM_STATES as readonly string[]).includes(String(body.miniprogram_state))) {
         return Reply.err(47003, 'argument invalid! miniprogram_state');
       }
       if (body.lang !== undefined && !LANGS.includes(String(body.lang))) return Reply.err(47003, 'argument invalid! lang');
@@ -165,7 +162,7 @@ export async function startStandin(options: StandinOptions): Promise<WeChatStand
         const problem = fieldValueProblem(key, (entry as { value?: unknown } | null)?.value);
         if (problem) return Reply.err(47003, `argument invalid! data.${key}.value ${problem}`);
       }
-      if (refused.has(body.touser)) return Reply.err(43101, 'user refuse to accept the msg');
+      if (refused.has(body.touser)) return Reply.err(ERRCODE.noQuota, 'user refuse to accept the msg');
       messages.push({ ...(body as unknown as Omit<RecordedMessage, 'at'>), at: new Date().toISOString() });
       return Reply.json({ errcode: 0, errmsg: 'ok', msgid: Date.now() });
     },
@@ -175,7 +172,7 @@ export async function startStandin(options: StandinOptions): Promise<WeChatStand
       if (bad) return bad;
       if (!body) return Reply.err(47001, 'data format error');
       const scene = body.scene;
-      if (typeof scene !== 'string' || !SCENE_PATTERN.test(scene)) return Reply.err(40129, 'invalid scene');
+      if (typeof scene !== 'string' || !SCENE_PATTERN.test(scene)) return Reply.err(ERRCODE.sceneInvalid, 'invalid scene');
       const page = body.page === undefined ? MINIPROGRAM_HOME_PAGE : body.page;
       if (typeof page !== 'string' || page.startsWith('/') || page.includes('?')) return Reply.err(41030, 'invalid page');
       const width = body.width === undefined ? 430 : Number(body.width);
@@ -186,12 +183,7 @@ export async function startStandin(options: StandinOptions): Promise<WeChatStand
     },
   };
 
-  const ROUTES: Record<string, { method: string; endpoint: StandinEndpoint }> = {
-    '/sns/jscode2session': { method: 'GET', endpoint: 'jscode2session' },
-    '/cgi-bin/stable_token': { method: 'POST', endpoint: 'stable_token' },
-    '/cgi-bin/message/subscribe/send': { method: 'POST', endpoint: 'subscribe_send' },
-    '/wxa/getwxacodeunlimit': { method: 'POST', endpoint: 'getwxacodeunlimit' },
-  };
+  const ROUTES = new Map(STANDIN_ENDPOINTS.map((endpoint) => [WECHAT_ENDPOINTS[endpoint].path as string, { ...WECHAT_ENDPOINTS[endpoint], endpoint }]));
 
   const handle = {
     url: '',
@@ -215,13 +207,13 @@ export async function startStandin(options: StandinOptions): Promise<WeChatStand
       refused = new Set();
       messages = [];
       failures = [];
-      counts = Object.fromEntries(STANDIN_ENDPOINTS.map((e) => [e, 0])) as Record<StandinEndpoint, number>;
+      counts = Object.fromEntries(STANDIN_ENDPOINTS.map((e) => [e, 0])) as Record<WeChatEndpoint, number>;
     },
     close: async () => undefined as void,
   } satisfies WeChatStandin;
 
   /** The next injected failure for an endpoint, used up one call at a time. */
-  const takeFailure = (endpoint: StandinEndpoint): StandinFailure | undefined => {
+  const takeFailure = (endpoint: WeChatEndpoint): StandinFailure | undefined => {
     const f = failures.find((x) => x.endpoint === endpoint);
     if (!f) return undefined;
     f.times = (f.times ?? 1) - 1;
@@ -234,7 +226,7 @@ export async function startStandin(options: StandinOptions): Promise<WeChatStand
     if (req.method === 'GET' && path === '/__standin') return new Reply(200, controlPage(messages, counts), 'text/html; charset=utf-8');
     if (req.method === 'GET' && path === '/__standin/messages') return Reply.json(messages);
     if (req.method === 'GET' && path === '/__standin/calls') return Reply.json(counts);
-    if (req.method === 'POST' && path === '/__standin/fail' && body && STANDIN_ENDPOINTS.includes(body.endpoint as StandinEndpoint)) {
+    if (req.method === 'POST' && path === '/__standin/fail' && body && STANDIN_ENDPOINTS.includes(body.endpoint as WeChatEndpoint)) {
       handle.fail(body as unknown as StandinFailure);
       return Reply.json({ ok: true });
     }
@@ -256,9 +248,9 @@ export async function startStandin(options: StandinOptions): Promise<WeChatStand
   const serve = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://standin');
     const raw = await readBody(req);
-    const body = parseObject(raw);
+    const body = raw ? parseJsonObject(raw) : null;
     let reply: Reply;
-    const route = ROUTES[url.pathname];
+    const route = ROUTES.get(url.pathname);
     if (url.pathname.startsWith('/__standin')) {
       reply = await control(req, url, body);
     } else if (!route) {
@@ -310,16 +302,6 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
-}
-
-function parseObject(text: string): Json | null {
-  if (!text) return null;
-  try {
-    const v: unknown = JSON.parse(text);
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : null;
-  } catch {
-    return null;
-  }
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -10,25 +10,35 @@
  */
 import type { WeChatConfig } from '../config';
 import type { Clock } from '../repositories/clock.repository';
-import type { CodeImage, CodeRequest, SubscribeMessage, WeChatApi, WeChatFailure, WeChatResult } from './wechat-api';
+import {
+  ERRCODE,
+  parseJsonObject,
+  WECHAT_ENDPOINTS,
+  type CodeImage,
+  type CodeRequest,
+  type Json,
+  type SubscribeMessage,
+  type WeChatApi,
+  type WeChatEndpoint,
+  type WeChatFailure,
+  type WeChatResult,
+} from './wechat-api';
 
 export interface WeChatClientLogger {
   warn(obj: object, msg: string): void;
 }
 
 /** Worth trying again later: system busy, minute/daily quota. */
-const RETRYABLE_ERRCODES = new Set([-1, 45009, 45011]);
+const RETRYABLE_ERRCODES = new Set<number>([ERRCODE.systemBusy, ERRCODE.dailyQuota, ERRCODE.minuteQuota]);
 /** The access token is not (or no longer) valid. */
-const TOKEN_ERRCODES = new Set([40001, 40014, 42001]);
+const TOKEN_ERRCODES = new Set<number>([ERRCODE.tokenInvalid, ERRCODE.tokenMalformed, ERRCODE.tokenExpired]);
 /** Refresh this long before the token runs out (at most a tenth of its lifetime). */
 const TOKEN_MARGIN_SECONDS = 300;
-
-type Json = Record<string, unknown>;
 
 const ok = <T>(value: T): WeChatResult<T> => ({ ok: true, value });
 const fail = (error: WeChatFailure): { ok: false; error: WeChatFailure } => ({ ok: false, error });
 
-function wechatError(body: Json, what: string): { ok: false; error: WeChatFailure } {
+function wechatError(body: Json, what: WeChatEndpoint): { ok: false; error: WeChatFailure } {
   const errcode = Number(body.errcode);
   const errmsg = typeof body.errmsg === 'string' ? body.errmsg : '';
   return fail({ kind: 'wechat', errcode, errmsg, retryable: RETRYABLE_ERRCODES.has(errcode), message: `${what}: errcode ${errcode} ${errmsg}`.trim() });
@@ -56,17 +66,17 @@ export class WeChatClient implements WeChatApi {
     this.fetch = deps.fetch ?? globalThis.fetch;
   }
 
-  async code2Session(code: string): Promise<WeChatResult<{ openid: string; unionid?: string }>> {
+  async code2Session(code: string): Promise<WeChatResult<{ openid: string }>> {
     const query = new URLSearchParams({ appid: this.config.appid, secret: this.config.secret, js_code: code, grant_type: 'authorization_code' });
-    const res = await this.request('jscode2session', `/sns/jscode2session?${query}`, { method: 'GET' });
+    const res = await this.request('jscode2session', `?${query}`);
     if (!res.ok) return res;
     const body = await this.json(res.value, 'jscode2session');
     if (!body.ok) return body;
     if (hasErrcode(body.value)) return wechatError(body.value, 'jscode2session');
-    const { openid, unionid } = body.value;
+    const { openid } = body.value;
     if (typeof openid !== 'string' || openid.length === 0) return this.badResponse('jscode2session', 'no openid');
     // session_key is deliberately dropped: the product decrypts nothing, so nothing needs it.
-    return ok(typeof unionid === 'string' ? { openid, unionid } : { openid });
+    return ok({ openid });
   }
 
   async sendSubscribeMessage(message: SubscribeMessage): Promise<WeChatResult<void>> {
@@ -79,31 +89,34 @@ export class WeChatClient implements WeChatApi {
       lang: 'zh_CN',
     };
     return this.withToken(async (token) => {
-      const res = await this.postJson('subscribe_send', `/cgi-bin/message/subscribe/send?access_token=${encodeURIComponent(token)}`, payload);
+      const res = await this.request('subscribe_send', `?access_token=${encodeURIComponent(token)}`, payload);
       if (!res.ok) return res;
-      const body = await this.json(res.value, 'subscribe/send');
+      const body = await this.json(res.value, 'subscribe_send');
       if (!body.ok) return body;
-      return hasErrcode(body.value) ? wechatError(body.value, 'subscribe/send') : ok(undefined);
+      return hasErrcode(body.value) ? wechatError(body.value, 'subscribe_send') : ok(undefined);
     });
   }
 
   async getUnlimitedCode(request: CodeRequest): Promise<WeChatResult<CodeImage>> {
-    const release = this.config.envVersion === 'release';
     const payload = {
       scene: request.scene,
       page: request.page,
       // Only a published release can check that the page exists; trial/develop builds cannot.
-      check_path: release,
+      check_path: this.config.envVersion === 'release',
       env_version: this.config.envVersion,
-      width: request.width ?? 430,
     };
     return this.withToken(async (token) => {
-      const res = await this.postJson('getwxacodeunlimit', `/wxa/getwxacodeunlimit?access_token=${encodeURIComponent(token)}`, payload);
+      const res = await this.request('getwxacodeunlimit', `?access_token=${encodeURIComponent(token)}`, payload);
       if (!res.ok) return res;
       const declared = (res.value.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-      const bytes = Buffer.from(await res.value.arrayBuffer());
+      let bytes: Buffer;
+      try {
+        bytes = Buffer.from(await res.value.arrayBuffer());
+      } catch (err) {
+        return fail({ kind: 'network', retryable: true, message: `getwxacodeunlimit: body cut off (${(err as Error).name})` });
+      }
       // The documented failure is a JSON body with errcode, whatever the headers say.
-      const parsed = bytes[0] === 0x7b ? parseJson(bytes.toString('utf8')) : null;
+      const parsed = bytes[0] === 0x7b ? parseJsonObject(bytes.toString('utf8')) : null;
       if (parsed && hasErrcode(parsed)) return wechatError(parsed, 'getwxacodeunlimit');
       const type = imageType(bytes) ?? (declared.startsWith('image/') ? declared : null);
       if (type && bytes.length > 0) return ok({ contentType: type, bytes });
@@ -129,7 +142,7 @@ export class WeChatClient implements WeChatApi {
 
   private async fetchToken(force: boolean): Promise<WeChatResult<string>> {
     const payload = { grant_type: 'client_credential', appid: this.config.appid, secret: this.config.secret, force_refresh: force };
-    const res = await this.postJson('stable_token', '/cgi-bin/stable_token', payload);
+    const res = await this.request('stable_token', '', payload);
     if (!res.ok) return res;
     const body = await this.json(res.value, 'stable_token');
     if (!body.ok) return body;
@@ -160,15 +173,14 @@ export class WeChatClient implements WeChatApi {
   // -------------------------------------------------------------------------------------------
   // HTTP
 
-  private postJson(endpoint: string, path: string, payload: unknown) {
-    return this.request(endpoint, path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
-  }
-
-  /** One HTTP exchange; a non-200 status, a timeout or a network error become a typed failure.
-   * The URL is never put in a message: jscode2session carries the secret in its query. */
-  private async request(endpoint: string, path: string, init: RequestInit): Promise<WeChatResult<Response>> {
+  /** One HTTP exchange (a JSON body when there is a payload); a non-200 status, a timeout or a
+   * network error become a typed failure. The URL is never put in a message: jscode2session
+   * carries the secret in its query. */
+  private async request(endpoint: WeChatEndpoint, query: string, payload?: unknown): Promise<WeChatResult<Response>> {
+    const { method, path } = WECHAT_ENDPOINTS[endpoint];
+    const body = payload === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) };
     try {
-      const res = await this.fetch(`${this.config.apiBase}${path}`, { ...init, signal: AbortSignal.timeout(this.config.timeoutMs) });
+      const res = await this.fetch(`${this.config.apiBase}${path}${query}`, { method, ...body, signal: AbortSignal.timeout(this.config.timeoutMs) });
       if (res.status !== 200) {
         await res.body?.cancel().catch(() => undefined);
         return fail({ kind: 'http', status: res.status, retryable: res.status >= 500 || res.status === 429, message: `${endpoint}: HTTP ${res.status}` });
@@ -185,28 +197,19 @@ export class WeChatClient implements WeChatApi {
   }
 
   /** The body as a JSON object, whatever the content type says (jscode2session answers text/plain). */
-  private async json(res: Response, what: string): Promise<WeChatResult<Json>> {
+  private async json(res: Response, what: WeChatEndpoint): Promise<WeChatResult<Json>> {
     let text: string;
     try {
       text = await res.text();
     } catch (err) {
       return fail({ kind: 'network', retryable: true, message: `${what}: body cut off (${(err as Error).name})` });
     }
-    const parsed = parseJson(text);
+    const parsed = parseJsonObject(text);
     return parsed ? ok(parsed) : this.badResponse(what, 'not JSON');
   }
 
-  private badResponse(what: string, why: string): { ok: false; error: WeChatFailure } {
+  private badResponse(what: WeChatEndpoint, why: string): { ok: false; error: WeChatFailure } {
     this.deps.log?.warn({ what, why }, 'unexpected answer from the WeChat API');
     return fail({ kind: 'bad_response', retryable: true, message: `${what}: ${why}` });
-  }
-}
-
-function parseJson(text: string): Json | null {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : null;
-  } catch {
-    return null;
   }
 }

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
-import type { ApplicantBody, OrderView, RejectReason, SubmitBody } from '../../../shared/api';
+import { API_ERRORS, type ApiErrorBody, type ApiErrorCode, type ApplicantBody, type OrderView, type RejectReason, type SubmitBody } from '../../../shared/api';
 import type { CertCode } from '../../../shared/certificates';
 import { idCheckChar } from '../../../shared/identity';
 import type { OrderStatus } from '../../../shared/order-machine';
@@ -16,6 +16,7 @@ import type { PhotoReport } from '../../../shared/photo-report';
 import { buildApp, type AppDeps } from '../../src/app';
 import { RATE_LIMIT_NAMES, loadWeChatConfig, type AppConfig, type RateLimits, type WeChatConfig } from '../../src/config';
 import type { Clock } from '../../src/repositories/clock.repository';
+import { LocalStaffFile } from '../../src/repositories/local-staff.repository';
 import { startStandin, type WeChatStandin } from '../../src/wechat/standin';
 import type { PhotoProcessor } from '../../src/services/photo-processing.service';
 
@@ -73,6 +74,24 @@ export async function login(app: FastifyInstance, nickname = '测试用户'): Pr
 
 export function auth(token: string): { authorization: string } {
   return { authorization: `Bearer ${token}` };
+}
+
+/** POST `url` as `token` (none: anonymous), with a JSON body when given. */
+export function post(app: FastifyInstance, url: string, token?: string | null, payload?: object) {
+  return app.inject({ method: 'POST', url, ...(token ? { headers: auth(token) } : {}), ...(payload ? { payload } : {}) });
+}
+
+/** GET `url` as `token` (none: anonymous). */
+export function get(app: FastifyInstance, url: string, token?: string | null) {
+  return app.inject({ method: 'GET', url, ...(token ? { headers: auth(token) } : {}) });
+}
+
+/** An error answer: JSON with the status, the code and that code's message from API_ERRORS. */
+export function expectError(res: { statusCode: number; body: string; headers: Record<string, unknown> }, status: number, code: ApiErrorCode): ApiErrorBody {
+  expect(String(res.headers['content-type'])).toMatch(/^application\/json/);
+  const body = JSON.parse(res.body) as ApiErrorBody;
+  expect({ status: res.statusCode, code: body.code, message: body.message }, res.body.slice(0, 300)).toEqual({ status, code, message: API_ERRORS[code] });
+  return body;
 }
 
 export async function createOrder(app: FastifyInstance, token: string, certType: CertCode = 'resident_id', cityCode = '4403'): Promise<OrderView> {
@@ -207,11 +226,9 @@ export async function staffLogin(app: FastifyInstance, username: string, passwor
 
 /** The local-mode demo accounts seeded at start (`<dataDir>/local-staff.txt`). */
 export function localStaffPassword(dataDir: string, username: 'reviewer' | 'counter'): string {
-  const line = readFileSync(path.join(dataDir, 'local-staff.txt'), 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith(`${username} `));
-  if (!line) throw new Error(`no local ${username}`);
-  return line.split(' ')[1]!;
+  const password = new LocalStaffFile(dataDir).read()[username];
+  if (!password) throw new Error(`no local ${username}`);
+  return password;
 }
 
 /** A processor that accepts every photo and hands the input back as the "processed" JPEG. */
@@ -247,6 +264,21 @@ export async function submit(app: FastifyInstance, token: string, orderId: strin
 export async function submittedOrder(app: FastifyInstance, token: string, cityCode = '4403', certType: CertCode = 'resident_id', photo = 'deepface-img3.jpg'): Promise<OrderView> {
   const order = await readyOrder(app, token, { cityCode, certType, photo });
   return submit(app, token, order.id);
+}
+
+/** An order submitted by `token` and claimed by `reviewerToken` (theirs to decide; the view is from before the claim). */
+export async function claimedOrder(app: FastifyInstance, token: string, reviewerToken: string): Promise<OrderView> {
+  const order = await submittedOrder(app, token);
+  const res = await post(app, `/api/review/${order.id}/claim`, reviewerToken);
+  expect(res.statusCode, res.body).toBe(200);
+  return order;
+}
+
+/** An order submitted by `token` and approved by `reviewerToken`, as its owner sees it (receipt included). */
+export async function approvedOrder(app: FastifyInstance, token: string, reviewerToken: string, cityCode = '4403'): Promise<OrderView> {
+  const order = await submittedOrder(app, token, cityCode);
+  await decide(app, reviewerToken, order.id, 'approve');
+  return getOrder(app, token, order.id);
 }
 
 // ---- issue 5: WeChat ----
@@ -290,6 +322,11 @@ export async function decide(
 /** The seeded local reviewer (local mode), signed in. */
 export function localReviewer(app: FastifyInstance, dataDir: string): Promise<string> {
   return staffLogin(app, 'reviewer', localStaffPassword(dataDir, 'reviewer'));
+}
+
+/** The seeded local counter clerk (local mode), signed in. */
+export function localCounter(app: FastifyInstance, dataDir: string): Promise<string> {
+  return staffLogin(app, 'counter', localStaffPassword(dataDir, 'counter'));
 }
 
 /** A second connection to an app's database, to look at (or, for a crash, tamper with) the outbox. */

@@ -12,7 +12,7 @@ import { useRequireSignIn, useRouteParam } from '../../../../hooks/use-session-g
 import { apiUrl } from '../../../../services/config';
 import { askForSubscriptions } from '../../../../services/subscriptions';
 import { go, replace } from '../../../../routes';
-import { useClientConfigStore } from '../../../../stores/client-config.store';
+import { clientConfigSelectors, useClientConfigStore } from '../../../../stores/client-config.store';
 import { useOrderFor, useOrderStore } from '../../../../stores/order.store';
 
 import '../../apply.scss';
@@ -60,7 +60,7 @@ export default function SubmitPage() {
   // Submit and resubmit (a rejected order comes back here with its new photo) share this tap.
   const send = () => {
     // First, synchronously inside the tap: WeChat refuses the subscribe dialog after an await.
-    const answers = askForSubscriptions(useClientConfigStore.getState().config?.subscribeTemplates ?? null);
+    const answers = askForSubscriptions(clientConfigSelectors.templates(useClientConfigStore.getState()));
     setAsking(true);
     void (async () => {
       const subscriptions = await answers;

@@ -1,4 +1,5 @@
 import { Text, View } from '@tarojs/components';
+import type { ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 
 import { SHENZHEN_RESIDENCE_RULES, TALENT_OPTIONS, type TalentKind } from '@shared/eligibility';
@@ -9,7 +10,14 @@ import { DateField } from '../../../../components/DateField';
 import { Card, Screen } from '../../../../components/Screen';
 import { ErrorText } from '../../../../components/StateView';
 import { go } from '../../../../routes';
-import { MAX_PERIODS, insuranceMonths, useEligibilityStore, type Period } from '../../../../stores/eligibility.store';
+import {
+  MAX_PERIODS,
+  insuranceMonths,
+  useEligibilityStore,
+  type Period,
+  type PeriodPatch,
+  type PeriodSection,
+} from '../../../../stores/eligibility.store';
 
 import '../../eligibility.scss';
 
@@ -36,37 +44,45 @@ const STUDENT_CHOICES: readonly Choice<'yes' | 'no'>[] = [
   { value: 'no', label: '否' },
 ];
 
+/** What differs between the two sections answered with periods. */
+const SECTIONS = {
+  residence: {
+    title: '深圳居住登记',
+    hint: `即在派出所、社区或网上办理的居住(租房)登记。搬家后重新登记的,两段之间断开不超过 ${RULES.maxGapDays} 天仍算连续居住。`,
+    /** The radio group's name and the start of every field's accessible name. */
+    subject: '居住登记',
+    choices: RESIDENCE_CHOICES,
+    mode: 'date',
+    ongoingHint: '登记仍然有效',
+    addLabel: '添加一段(搬家后重新登记)',
+  },
+  insurance: {
+    title: '深圳社保',
+    hint: '养老、医疗、工伤、失业、生育五险中交了任意一种就算。断缴或换过工作的,按实际缴费的月份分几段填写。',
+    subject: '社保',
+    choices: INSURANCE_CHOICES,
+    mode: 'month',
+    ongoingHint: '一直交到申请当月',
+    addLabel: '添加一段(断缴或换工作后)',
+  },
+} as const satisfies Record<PeriodSection, unknown>;
+
 interface PeriodEditorProps {
-  /** 居住登记 or 社保: the start of every accessible name. */
-  subject: '居住登记' | '社保';
   /** `residence` / `insurance`: field-error keys and test ids. */
-  section: 'residence' | 'insurance';
+  section: PeriodSection;
   period: Period;
   index: number;
   count: number;
-  mode: 'date' | 'month';
   /** Latest start (the application date / month). */
   latestStart: string;
-  ongoingHint: string;
   errors: Record<string, string>;
-  onChange: (patch: Partial<Omit<Period, 'id'>>) => void;
+  onChange: (patch: PeriodPatch) => void;
   onRemove: () => void;
 }
 
 /** One 「从…到…(或至今)」 period. Names: `居住登记1开始日期`, `社保2结束月份`, `居住登记1至今`. */
-function PeriodEditor({
-  subject,
-  section,
-  period,
-  index,
-  count,
-  mode,
-  latestStart,
-  ongoingHint,
-  errors,
-  onChange,
-  onRemove,
-}: PeriodEditorProps) {
+function PeriodEditor({ section, period, index, count, latestStart, errors, onChange, onRemove }: PeriodEditorProps) {
+  const { subject, mode, ongoingHint } = SECTIONS[section];
   const n = index + 1;
   const unit = mode === 'date' ? '日期' : '月份';
   const testId = `eligibility-${section}-${n}`;
@@ -114,36 +130,58 @@ function PeriodEditor({
   );
 }
 
-type PeriodListProps = Pick<PeriodEditorProps, 'subject' | 'section' | 'mode' | 'latestStart' | 'ongoingHint' | 'errors'> & {
+interface PeriodCardProps {
+  section: PeriodSection;
+  has: boolean;
   periods: readonly Period[];
-  addLabel: string;
-  onAdd: () => void;
-  onUpdate: (id: number, patch: Partial<Omit<Period, 'id'>>) => void;
-  onRemove: (id: number) => void;
-};
+  latestStart: string;
+  errors: Record<string, string>;
+  /** Shown under the periods (the insurance month count). */
+  children?: ReactNode;
+}
 
-/** A section's periods, its message and 「添加一段」 (up to MAX_PERIODS). */
-function PeriodList({ periods, addLabel, onAdd, onUpdate, onRemove, ...editor }: PeriodListProps) {
+/** A section: 「已办理 / 没有」, then its periods, its message and 「添加一段」 (up to MAX_PERIODS). */
+function PeriodCard({ section, has, periods, latestStart, errors, children }: PeriodCardProps) {
+  const { title, hint, subject, choices, addLabel } = SECTIONS[section];
+  const { setHas, addPeriod, updatePeriod, removePeriod } = useEligibilityStore(
+    useShallow((s) => ({ setHas: s.setHas, addPeriod: s.addPeriod, updatePeriod: s.updatePeriod, removePeriod: s.removePeriod })),
+  );
   return (
-    <View>
-      {periods.map((period, index) => (
-        <PeriodEditor
-          key={period.id}
-          {...editor}
-          period={period}
-          index={index}
-          count={periods.length}
-          onChange={(patch) => onUpdate(period.id, patch)}
-          onRemove={() => onRemove(period.id)}
-        />
-      ))}
-      <ErrorText message={editor.errors[editor.section]} />
-      {periods.length < MAX_PERIODS ? (
-        <View className="eligibility__add" role="button" onClick={onAdd}>
-          {addLabel}
+    <Card title={title}>
+      <Text className="eligibility__hint">{hint}</Text>
+      <ChoiceGroup
+        label={subject}
+        testId={`eligibility-${section}`}
+        choices={choices}
+        selected={has ? 'yes' : 'no'}
+        onSelect={(v) => setHas(section, v === 'yes')}
+        layout="row"
+      />
+      {has ? (
+        <View>
+          {periods.map((period, index) => (
+            <PeriodEditor
+              key={period.id}
+              section={section}
+              period={period}
+              index={index}
+              count={periods.length}
+              latestStart={latestStart}
+              errors={errors}
+              onChange={(patch) => updatePeriod(section, period.id, patch)}
+              onRemove={() => removePeriod(section, period.id)}
+            />
+          ))}
+          <ErrorText message={errors[section]} />
+          {periods.length < MAX_PERIODS ? (
+            <View className="eligibility__add" role="button" onClick={() => addPeriod(section)}>
+              {addLabel}
+            </View>
+          ) : null}
+          {children}
         </View>
       ) : null}
-    </View>
+    </Card>
   );
 }
 
@@ -156,14 +194,6 @@ export default function EligibilityCheckPage() {
   const actions = useEligibilityStore(
     useShallow((s) => ({
       setApplicationDate: s.setApplicationDate,
-      setHasResidence: s.setHasResidence,
-      addResidence: s.addResidence,
-      removeResidence: s.removeResidence,
-      updateResidence: s.updateResidence,
-      setHasInsurance: s.setHasInsurance,
-      addInsurance: s.addInsurance,
-      removeInsurance: s.removeInsurance,
-      updateInsurance: s.updateInsurance,
       chooseTalent: s.chooseTalent,
       setStudent: s.setStudent,
       check: s.check,
@@ -207,70 +237,27 @@ export default function EligibilityCheckPage() {
         <Text className="eligibility__hint">默认是今天;想知道将来某一天能不能办,就改成那一天。</Text>
       </Card>
 
-      <Card title="深圳居住登记">
-        <Text className="eligibility__hint">
-          {`即在派出所、社区或网上办理的居住(租房)登记。搬家后重新登记的,两段之间断开不超过 ${RULES.maxGapDays} 天仍算连续居住。`}
-        </Text>
-        <ChoiceGroup
-          label="居住登记"
-          testId="eligibility-residence"
-          choices={RESIDENCE_CHOICES}
-          selected={answers.hasResidence ? 'yes' : 'no'}
-          onSelect={(v) => actions.setHasResidence(v === 'yes')}
-          layout="row"
-        />
-        {answers.hasResidence ? (
-          <PeriodList
-            subject="居住登记"
-            section="residence"
-            periods={answers.residence}
-            mode="date"
-            latestStart={answers.applicationDate}
-            ongoingHint="登记仍然有效"
-            addLabel="添加一段(搬家后重新登记)"
-            errors={errors}
-            onAdd={actions.addResidence}
-            onUpdate={actions.updateResidence}
-            onRemove={actions.removeResidence}
-          />
-        ) : null}
-      </Card>
+      <PeriodCard
+        section="residence"
+        has={answers.hasResidence}
+        periods={answers.residence}
+        latestStart={answers.applicationDate}
+        errors={errors}
+      />
 
-      <Card title="深圳社保">
-        <Text className="eligibility__hint">
-          养老、医疗、工伤、失业、生育五险中交了任意一种就算。断缴或换过工作的,按实际缴费的月份分几段填写。
-        </Text>
-        <ChoiceGroup
-          label="社保"
-          testId="eligibility-insurance"
-          choices={INSURANCE_CHOICES}
-          selected={answers.hasInsurance ? 'yes' : 'no'}
-          onSelect={(v) => actions.setHasInsurance(v === 'yes')}
-          layout="row"
-        />
-        {answers.hasInsurance ? (
-          <View>
-            <PeriodList
-              subject="社保"
-              section="insurance"
-              periods={answers.insurance}
-              mode="month"
-              latestStart={applicationMonth}
-              ongoingHint="一直交到申请当月"
-              addLabel="添加一段(断缴或换工作后)"
-              errors={errors}
-              onAdd={actions.addInsurance}
-              onUpdate={actions.updateInsurance}
-              onRemove={actions.removeInsurance}
-            />
-            {paidMonths > 0 ? (
-              <Text className="eligibility__hint" data-testid="eligibility-insurance-months">
-                {`合计 ${paidMonths} 个月。当月的社保要到下个月才有缴费记录,计算时从下个月起算。`}
-              </Text>
-            ) : null}
-          </View>
+      <PeriodCard
+        section="insurance"
+        has={answers.hasInsurance}
+        periods={answers.insurance}
+        latestStart={applicationMonth}
+        errors={errors}
+      >
+        {paidMonths > 0 ? (
+          <Text className="eligibility__hint" data-testid="eligibility-insurance-months">
+            {`合计 ${paidMonths} 个月。当月的社保要到下个月才有缴费记录,计算时从下个月起算。`}
+          </Text>
         ) : null}
-      </Card>
+      </PeriodCard>
 
       <Card title="人才引进条件">
         <Text className="eligibility__hint">符合下面任意一项、并且办了居住登记的,可以直接申领,不看社保。</Text>
