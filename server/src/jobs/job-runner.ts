@@ -50,7 +50,8 @@ export class JobRunner {
     this.loop.wake();
   }
 
-  /** Stops claiming and waits for jobs in flight to settle (their outcome is not recorded). */
+  /** Stops claiming. Jobs in flight run on (a failure after the stop is not recorded, so the
+   * next start resumes them); `drain` waits for them. */
   async stop(): Promise<void> {
     this.loop.stop();
   }
