@@ -24,7 +24,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const db = await openDatabase(config.dataDir);
+  const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolMax: 2 });
   try {
     const staff = new StaffService({ users: new UserRepository(db), crypto: new CryptoRepository(config.encryptionKey), clock: systemClock });
     if (command === 'add-user') {

@@ -8,12 +8,13 @@ import fastifyMultipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { PHOTO_MAX_BYTES, authModeOf, type AppConfig } from './config';
-import { openDatabase } from './db/database';
+import { engineOf, openDatabase } from './db/database';
 import { JobRegistry } from './jobs/job-registry';
 import { JobRunner, type JobRunnerOptions } from './jobs/job-runner';
 import { registerDrawReceipt, registerExpireReceipts } from './jobs/receipts.job';
 import { registerPurgePhotos } from './jobs/purge-photos.job';
 import { registerProcessPhoto } from './jobs/process-photo.job';
+import { runWithRequestId } from './jobs/request-context';
 import { PhotoPool } from './photo/pool';
 import { systemClock, type Clock } from './repositories/clock.repository';
 import { CryptoRepository } from './repositories/crypto.repository';
@@ -67,7 +68,20 @@ export interface AppDeps {
   renderReceipt?: typeof renderReceipt;
   /** The notification dispatcher's retry schedule (default DISPATCH_DEFAULTS; polls every jobPollMs). */
   notifications?: Partial<Omit<DispatcherOptions, 'pollMs' | 'leaseMs'>>;
+  /**
+   * What this process does: `all` (default) serves the API and runs the jobs (photo, receipt,
+   * retention, notification dispatch, the periodic sweep) unless `config.poolSize` is 0; `worker`
+   * runs only the jobs (no routes; `npm run worker`).
+   */
+  role?: 'all' | 'worker';
 }
+
+/** A process that runs no jobs has no engine: asking it to process a photo is a wiring bug. */
+const NO_ENGINE: PhotoProcessor = {
+  size: 0,
+  process: () => Promise.reject(new Error('this process runs no photo jobs (PHOTO_WORKERS=0)')),
+  close: async () => undefined,
+};
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
@@ -90,9 +104,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Nothing here takes text/plain: fewer ways to smuggle a body past the JSON parser.
   app.removeContentTypeParser('text/plain');
 
-  const db = await openDatabase(config.dataDir);
-  const ownsProcessor = !deps.processor;
-  const processor: PhotoProcessor = deps.processor ?? new PhotoPool(config.poolSize ? { size: config.poolSize } : {});
+  const role = deps.role ?? 'all';
+  // PHOTO_WORKERS=0: an API instance; the jobs are the worker processes' (npm run worker).
+  const runsJobs = role === 'worker' || config.poolSize !== 0;
+  if (role === 'worker' && config.poolSize === 0) throw new Error('PHOTO_WORKERS=0: a worker needs at least one engine worker');
+  const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolMax: config.databasePoolMax });
+  // Alone on its database: one process serving and running jobs on SQLite. Anywhere else other
+  // processes may hold jobs and notification claims right now: leases decide, not this start.
+  const aloneOnDatabase = engineOf(db) === 'sqlite' && role === 'all';
+  const ownsProcessor = !deps.processor && runsJobs;
+  const processor: PhotoProcessor = deps.processor ?? (runsJobs ? new PhotoPool(config.poolSize ? { size: config.poolSize } : {}) : NO_ENGINE);
 
   const wechat: WeChatApi = deps.wechat ?? new WeChatClient(config.wechat, { clock, log: app.log });
   const crypto = new CryptoRepository(config.encryptionKey);
@@ -105,7 +126,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const registry = new JobRegistry();
   const runner = new JobRunner(
     { jobs: jobRepo, registry, clock, log: app.log },
-    { concurrency: processor.size, pollMs: config.jobPollMs, maxAttempts: 3, retryBaseMs: 2000, ...deps.jobs },
+    {
+      concurrency: processor.size,
+      pollMs: config.jobPollMs,
+      maxAttempts: 3,
+      retryBaseMs: 2000,
+      leaseMs: config.jobLeaseMs,
+      requeueOnStart: aloneOnDatabase,
+      ...deps.jobs,
+    },
   );
 
   const auth = new AuthService({ users, crypto, clock, authMode: authModeOf(config), sessionDays: config.sessionDays, staffSessionHours: config.staffSessionHours, wechat, log: app.log });
@@ -115,7 +144,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const dispatcher = new NotificationDispatcher(
     { notifications: notificationRepo, wechat, templates: config.wechat.templates, clock, log: app.log },
     // The lease outlasts the slowest send: token, send, new token, send again, each up to timeoutMs.
-    { pollMs: config.jobPollMs, leaseMs: Math.max(60_000, 5 * config.wechat.timeoutMs), ...DISPATCH_DEFAULTS, ...deps.notifications },
+    {
+      pollMs: config.jobPollMs,
+      leaseMs: Math.max(60_000, 5 * config.wechat.timeoutMs),
+      ...DISPATCH_DEFAULTS,
+      requeueOnStart: aloneOnDatabase,
+      ...deps.notifications,
+    },
   );
   const notifications = new NotificationService({ notifications: notificationRepo, crypto, clock, onNotification: () => dispatcher.wake() });
   const handoff = new HandoffService({ tickets: new HandoffRepository(db), orders: orderRepo, crypto, clock });
@@ -126,7 +161,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const retention = new RetentionService({ orders: orderRepo, photos, clock, retentionDays: config.photoRetentionDays });
   registerPurgePhotos(registry, retention);
 
-  if (authModeOf(config) === 'local') {
+  // Seeding is the API's (it prints the passwords); a worker never signs anyone in.
+  if (authModeOf(config) === 'local' && role !== 'worker') {
     const seeded = await new StaffService({ users, crypto, clock }).seedLocal(new LocalStaffFile(config.dataDir));
     for (const s of seeded) app.log.info({ username: s.username, role: s.role }, `local staff account: ${s.username} / ${s.password}`);
   }
@@ -149,10 +185,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       notifications.remindExpiring().catch((err: unknown) => app.log.error({ err }, 'could not write expiry reminders')),
     ]);
   let expiryTimer: NodeJS.Timeout | null = null;
+  // The request's id travels with the work it starts: a job queued while serving it records it.
+  app.addHook('onRequest', (request, _reply, done) => runWithRequestId(request.id, done));
   app.addHook('onReady', async () => {
+    if (!runsJobs) return;
     // What a crash left in the photo store (temporary files, originals no job will read) goes
-    // before any job or request runs.
-    const swept = await photoProcessing.sweep(Date.now());
+    // before any job or request runs. Where other processes share the store, a file younger than
+    // the longest upload (requestTimeout) may be one of theirs in flight: left for a later start.
+    const swept = await photoProcessing.sweep(Date.now() - (aloneOnDatabase ? 0 : 600_000));
     if (swept > 0) app.log.info({ removed: swept }, 'photo store: files left by an interrupted run removed');
     await runner.start();
     await dispatcher.start();
@@ -171,6 +211,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await db.destroy();
   });
 
+  if (role === 'worker') return app;
   const services: RouteServices = { auth, orders, review, receipts, wechat: new WeChatService({ config, wechat, log: app.log }), notifications, handoff };
   await app.register(fastifyMultipart, { limits: { fileSize: PHOTO_MAX_BYTES, files: 1, fields: 10, parts: 12, fieldSize: 1024, fieldNameSize: 100, headerPairs: 100 } });
   await app.register(publicRoutes, { services });

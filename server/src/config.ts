@@ -9,6 +9,7 @@ import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 
 import type { TemplateKind } from '../../shared/wechat';
+import { parseDatabaseUrl } from './db/database';
 import { ENV_VERSIONS, MINIPROGRAM_STATES } from './wechat/wechat-api';
 
 export type AuthMode = 'local' | 'wechat';
@@ -62,8 +63,15 @@ export interface AppConfig {
   /** fastify's trustProxy: whether (or which) proxies' X-Forwarded-For to believe. Off by
    *  default: otherwise anyone could pick their own IP and walk around the per-IP limits. */
   trustProxy: boolean | string;
-  /** Engine workers; defaults to the number of cores. */
+  /** Engine workers (PHOTO_WORKERS, formerly PHOTO_POOL_SIZE); defaults to the number of cores.
+   *  0: this process runs no jobs at all (an API instance; `npm run worker` processes run them). */
   poolSize: number | undefined;
+  /** DATABASE_URL: PostgreSQL (postgres://…) instead of SQLite in `dataDir`. */
+  databaseUrl?: string | null;
+  /** PostgreSQL connections per process (DATABASE_POOL_MAX, default 10). */
+  databasePoolMax?: number;
+  /** JOB_LEASE_MS: how long a claimed job stays a worker's without renewal (default 30 s). */
+  jobLeaseMs?: number;
   jobPollMs: number;
   /** Where the built h5 app lives (served on `/`). */
   h5Dir: string;
@@ -183,6 +191,28 @@ export function loadEncryptionKey(dataDir: string, envKey: string | undefined): 
   return key;
 }
 
+function nonNegativeInt(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be 0 or a positive integer, got "${value}"`);
+  return n;
+}
+
+/** PHOTO_WORKERS (0 allowed: API only), else the older PHOTO_POOL_SIZE; undefined: one per core. */
+export function loadPhotoWorkers(env: NodeJS.ProcessEnv): number | undefined {
+  const workers = nonNegativeInt(env.PHOTO_WORKERS, 'PHOTO_WORKERS');
+  if (workers !== undefined) return workers;
+  return env.PHOTO_POOL_SIZE ? positiveInt(env.PHOTO_POOL_SIZE, 1, 'PHOTO_POOL_SIZE') : undefined;
+}
+
+/** DATABASE_URL, checked for form here (reachability and credentials at connect). */
+export function loadDatabaseUrl(value: string | undefined): string | null {
+  const url = value?.trim();
+  if (!url) return null;
+  parseDatabaseUrl(url);
+  return url;
+}
+
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T, name: string): T {
   if (!value) return fallback;
   if (!(allowed as readonly string[]).includes(value)) throw new Error(`${name} must be one of ${allowed.join(', ')}, got "${value}"`);
@@ -242,7 +272,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     corsOrigins: loadCorsOrigins(env.CORS_ORIGINS),
     bodyLimitBytes: positiveInt(env.BODY_LIMIT_BYTES, 64 * 1024, 'BODY_LIMIT_BYTES'),
     trustProxy: loadTrustProxy(env.TRUST_PROXY),
-    poolSize: env.PHOTO_POOL_SIZE ? positiveInt(env.PHOTO_POOL_SIZE, 1, 'PHOTO_POOL_SIZE') : undefined,
+    poolSize: loadPhotoWorkers(env),
+    databaseUrl: loadDatabaseUrl(env.DATABASE_URL),
+    databasePoolMax: positiveInt(env.DATABASE_POOL_MAX, 10, 'DATABASE_POOL_MAX'),
+    jobLeaseMs: positiveInt(env.JOB_LEASE_MS, 30_000, 'JOB_LEASE_MS'),
     jobPollMs: positiveInt(env.JOB_POLL_MS, 1000, 'JOB_POLL_MS'),
     h5Dir: path.resolve(env.H5_DIR || 'dist/h5'),
   };

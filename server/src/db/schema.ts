@@ -74,6 +74,11 @@ export interface JobsTable {
   last_error: string | null;
   created_at: string;
   updated_at: string;
+  /** The worker holding a running job, and until when (ms); it renews the lease while it works. */
+  locked_by: string | null;
+  lease_expires_at: number | null;
+  /** The HTTP request that queued the job (its log lines carry it). */
+  request_id: string | null;
 }
 
 export interface ApiKeysTable {

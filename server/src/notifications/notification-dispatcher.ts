@@ -12,12 +12,14 @@
  *   retryable (5xx, timeout, busy, …)   → pending again after base·2^(n−1) (capped), then failed
  *   anything else                       → failed
  *
- * A stop waits for the send in flight and records its outcome. A row a crash left `sending` is
- * put back to `pending` by the next start, at once: one database file is served by exactly one
- * server process, so whoever claimed it is gone (waiting out its lease would only delay the
- * message by a minute or more). A send cut off mid-way may therefore reach the person twice if
- * WeChat had taken it before the crash, never zero times. The lease still guards two loops
- * running side by side on one database: a claimed row is not due again until it runs out.
+ * A stop waits for the send in flight and records its outcome. With SQLite (one process per
+ * database file) a row a crash left `sending` is put back to `pending` by the next start, at
+ * once: whoever claimed it is gone (waiting out its lease would only delay the message by a
+ * minute or more). A send cut off mid-way may therefore reach the person twice if WeChat had
+ * taken it before the crash, never zero times. With PostgreSQL several processes dispatch from
+ * one outbox (`requeueOnStart: false`): a claim is taken with FOR UPDATE SKIP LOCKED and is not
+ * due again until its lease runs out (longer than the slowest send), so no row is sent by two
+ * processes; a dead process's rows are sent by another once their lease ends.
  */
 import { orderDetailPage, templateData, templateKindOf, type TemplateKind } from '../../../shared/wechat';
 import { backoffMs, PollLoop } from '../jobs/poll-loop';
@@ -34,6 +36,8 @@ export interface DispatcherOptions {
   retryMaxMs: number;
   /** Send attempts before a retryable failure is given up as `failed`. */
   maxAttempts: number;
+  /** Put rows left `sending` back at start (default): only where no other process dispatches. */
+  requeueOnStart?: boolean;
 }
 
 /** 5 s, 10 s, 20 s … 320 s: eight attempts over about ten minutes. */
@@ -73,8 +77,10 @@ export class NotificationDispatcher {
   }
 
   async start(): Promise<void> {
-    const requeued = await this.deps.notifications.requeueSending(this.deps.clock.now().getTime());
-    if (requeued > 0) this.deps.log.info({ requeued }, 'notifications interrupted by a crash were queued again');
+    if (this.options.requeueOnStart ?? true) {
+      const requeued = await this.deps.notifications.requeueSending(this.deps.clock.now().getTime());
+      if (requeued > 0) this.deps.log.info({ requeued }, 'notifications interrupted by a crash were queued again');
+    }
     this.loop.start();
   }
 
@@ -99,7 +105,7 @@ export class NotificationDispatcher {
     while (!this.stopped) {
       const row = await notifications.claimNext(clock.now().getTime(), this.options.leaseMs);
       if (!row) break;
-      await notifications.finish(row.id, await this.deliver(row));
+      await notifications.finish(row.id, await this.deliver(row), row.wechatNextAt);
     }
   }
 

@@ -7,6 +7,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { CertCode } from '../../../shared/certificates';
 import { templateKindOf, type NotificationKind, type NotificationPayload, type SubscribeAnswer, type TemplateKind } from '../../../shared/wechat';
 import type { AppDb } from '../db/database';
+import { insertionOrder, skipLocked } from '../db/engine';
 import type { DB, NotificationsTable, WeChatDeliveryState } from '../db/schema';
 
 export interface NewNotification {
@@ -138,7 +139,7 @@ export class NotificationRepository {
       .selectAll()
       .where('user_id', '=', userId)
       .orderBy('created_at', 'desc')
-      .orderBy('rowid' as 'id', 'desc')
+      .orderBy(insertionOrder(this.db), 'desc')
       .limit(limit)
       .execute();
     return rows.map(toRecord);
@@ -207,7 +208,7 @@ export class NotificationRepository {
           exists(
             selectFrom('notifications')
               .select('notifications.id')
-              .where('notifications.dedupe_key', '=', sql<string>`${REMINDER_KEY_PREFIX} || receipts.number`),
+              .where('notifications.dedupe_key', '=', sql<string>`cast(${REMINDER_KEY_PREFIX} as text) || receipts.number`),
           ),
         ),
       )
@@ -220,9 +221,11 @@ export class NotificationRepository {
   // ---- the WeChat outbox ----
 
   /**
-   * At start: every row left `sending` (the process died during its send) is `pending` and due
-   * now, whatever its lease said — the process that held it is gone. Its send may or may not have
-   * reached WeChat; sending again beats never.
+   * At the start of a process alone on its database (SQLite): every row left `sending` (the
+   * process died during its send) is `pending` and due now, whatever its lease said — the process
+   * that held it is gone. Its send may or may not have reached WeChat; sending again beats never.
+   * Where several processes dispatch (PostgreSQL) this is never called: a row another process is
+   * sending right now would go out twice; a dead process's rows come back when their lease ends.
    */
   async requeueSending(nowMs: number): Promise<number> {
     const result = await this.db
@@ -235,7 +238,9 @@ export class NotificationRepository {
 
   /**
    * Takes the row due first — pending, or a claim that ran out (its holder died) — for `leaseMs`
-   * (→ sending). One UPDATE picks and takes it, so two loops never get the same row.
+   * (→ sending). One UPDATE picks and takes it, so two loops never get the same row: on
+   * PostgreSQL the pick skips rows another process is taking (FOR UPDATE SKIP LOCKED) and the
+   * row is checked again after any wait for a lock.
    */
   async claimNext(nowMs: number, leaseMs: number): Promise<DeliveryRecord | undefined> {
     return this.db.transaction().execute(async (trx) => {
@@ -249,9 +254,12 @@ export class NotificationRepository {
             .where('wechat_state', 'in', ['pending', 'sending'])
             .where('wechat_next_at', '<=', nowMs)
             .orderBy('wechat_next_at')
-            .orderBy('rowid' as 'id')
-            .limit(1),
+            .orderBy(insertionOrder(this.db))
+            .limit(1)
+            .$call(skipLocked(this.db)),
         )
+        .where('wechat_state', 'in', ['pending', 'sending'])
+        .where('wechat_next_at', '<=', nowMs)
         .returningAll()
         .executeTakeFirst();
       if (!row) return undefined;
@@ -273,8 +281,10 @@ export class NotificationRepository {
     });
   }
 
-  /** Records how the attempt on a claimed (`sending`) row ended. */
-  async finish(id: string, outcome: DeliveryOutcome): Promise<void> {
+  /** Records how the attempt on a claimed (`sending`) row ended. `leaseUntil` (the claimed row's
+   * wechat_next_at) makes sure the claim is still this one: a row whose lease ran out and was
+   * claimed again is the new holder's to record. */
+  async finish(id: string, outcome: DeliveryOutcome, leaseUntil?: number): Promise<void> {
     await this.db
       .updateTable('notifications')
       .set({
@@ -285,6 +295,7 @@ export class NotificationRepository {
       })
       .where('id', '=', id)
       .where('wechat_state', '=', 'sending')
+      .$if(leaseUntil !== undefined, (q) => q.where('wechat_next_at', '=', leaseUntil!))
       .execute();
   }
 
@@ -296,7 +307,7 @@ export class NotificationRepository {
   }
 
   async listForOrder(orderId: string): Promise<NotificationRecord[]> {
-    const rows = await this.db.selectFrom('notifications').selectAll().where('order_id', '=', orderId).orderBy('rowid' as 'id').execute();
+    const rows = await this.db.selectFrom('notifications').selectAll().where('order_id', '=', orderId).orderBy(insertionOrder(this.db)).execute();
     return rows.map(toRecord);
   }
 

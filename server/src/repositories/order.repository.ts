@@ -10,6 +10,7 @@ import type { PhotoReport } from '../../../shared/photo-report';
 import type { NotificationPayload } from '../../../shared/wechat';
 import type { Selectable } from 'kysely';
 import type { AppDb } from '../db/database';
+import { insertionOrder, isUniqueViolation } from '../db/engine';
 import type { DB } from '../db/schema';
 import type { CryptoRepository } from './crypto.repository';
 import { insertJob, type NewJob } from './job.repository';
@@ -71,7 +72,7 @@ export interface AuditEntry {
   details?: unknown;
 }
 
-/** A receipt number that is already taken (the UNIQUE index said so): draw another. */
+/** A receipt number that is already taken (the primary key said so, on either engine): draw another. */
 export class DuplicateReceiptNumber extends Error {}
 
 export interface HistoryRecord {
@@ -210,8 +211,8 @@ export class OrderRepository {
   async listByUser(userId: string, statuses?: readonly OrderStatus[]): Promise<OrderRecord[]> {
     let query = this.db.selectFrom('orders').selectAll().where('user_id', '=', userId);
     if (statuses && statuses.length > 0) query = query.where('status', 'in', [...statuses]);
-    // rowid breaks ties between orders created in the same millisecond.
-    const rows = await query.orderBy('created_at', 'desc').orderBy('rowid' as 'id', 'desc').execute();
+    // Insertion order breaks ties between orders created in the same millisecond.
+    const rows = await query.orderBy('created_at', 'desc').orderBy(insertionOrder(this.db), 'desc').execute();
     return rows.map((r) => this.toRecord(r));
   }
 
@@ -308,7 +309,7 @@ export class OrderRepository {
         return true;
       });
     } catch (err) {
-      if (t.receipt && isUniqueViolation(err, 'receipts.number')) throw new DuplicateReceiptNumber(t.receipt.number);
+      if (t.receipt && isUniqueViolation(err, 'receipts', 'number')) throw new DuplicateReceiptNumber(t.receipt.number);
       throw err;
     }
   }
@@ -340,7 +341,7 @@ export class OrderRepository {
       .selectAll()
       .where('status', 'in', ['submitted', 'in_review'])
       .orderBy('submitted_at')
-      .orderBy('rowid' as 'id')
+      .orderBy(insertionOrder(this.db))
       .limit(limit)
       .execute();
     return rows.map((r) => this.toRecord(r));
@@ -518,9 +519,4 @@ function toReceipt(row: DB['receipts']): ReceiptRecord {
     expiresAt: row.expires_at,
     usedAt: row.used_at,
   };
-}
-
-function isUniqueViolation(err: unknown, column: string): boolean {
-  const e = err as { code?: string; message?: string };
-  return (e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE') && (e.message ?? '').includes(column);
 }

@@ -1,6 +1,10 @@
 /**
  * Helpers for the API tests: a temp data directory, the app built on it, login, multipart bodies
  * and waiting for the photo job.
+ *
+ * The back end: SQLite in the data directory by default; with TEST_DATABASE_URL (scripts/test.sh
+ * sets it for its second run of the server suites) every `testConfig` gets a fresh PostgreSQL
+ * database of its own on that server, so the same tests run against both engines.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -30,8 +34,53 @@ export function unlimitedRates(): RateLimits {
   return Object.fromEntries(RATE_LIMIT_NAMES.map((name) => [name, { max: 1_000_000, windowMs: 60_000 }])) as RateLimits;
 }
 
+/** The engine the tests run on (TEST_DATABASE_URL set: PostgreSQL). */
+export const TEST_ENGINE: 'sqlite' | 'postgres' = process.env.TEST_DATABASE_URL ? 'postgres' : 'sqlite';
+
+/** Databases named by testConfig and not created yet (created on first use, see ensureTestDatabase). */
+const pendingDatabases = new Set<string>();
+
+/** A new database URL on TEST_DATABASE_URL's server (created when first opened); null on SQLite. */
+export function freshTestDatabaseUrl(): string | null {
+  const base = process.env.TEST_DATABASE_URL;
+  if (!base) return null;
+  const url = new URL(base);
+  url.pathname = `/t_${randomBytes(6).toString('hex')}`;
+  pendingDatabases.add(url.toString());
+  return url.toString();
+}
+
+/** Creates the database a testConfig named, once (a no-op on SQLite and the second time). */
+export async function ensureTestDatabase(config: Pick<AppConfig, 'databaseUrl'>): Promise<void> {
+  const url = config.databaseUrl;
+  if (!url || !pendingDatabases.has(url)) return;
+  pendingDatabases.delete(url);
+  const pg = (await import('pg')).default;
+  const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${new URL(url).pathname.slice(1)}"`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** buildApp on a test config: creates the config's PostgreSQL database first when it has one. */
+export async function buildTestApp(deps: AppDeps): Promise<FastifyInstance> {
+  await ensureTestDatabase(deps.config);
+  return buildApp(deps);
+}
+
+/** openDatabase on a test config (its engine, its database). */
+export async function openTestDatabase(config: AppConfig) {
+  const { openDatabase } = await import('../../src/db/database');
+  await ensureTestDatabase(config);
+  return openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolMax: 2 });
+}
+
 export function testConfig(dataDir: string, overrides: Partial<AppConfig> = {}): AppConfig {
   return {
+    databaseUrl: freshTestDatabaseUrl(),
     port: 0,
     host: '127.0.0.1',
     dataDir,
@@ -57,7 +106,7 @@ export function testConfig(dataDir: string, overrides: Partial<AppConfig> = {}):
 }
 
 export async function testApp(config: AppConfig, deps: Omit<AppDeps, 'config'> = {}): Promise<FastifyInstance> {
-  const app = await buildApp({ config, jobs: { retryBaseMs: 20 }, ...deps });
+  const app = await buildTestApp({ config, jobs: { retryBaseMs: 20 }, ...deps });
   await app.ready();
   return app;
 }
@@ -192,12 +241,11 @@ export class MovableClock implements Clock {
 
 /** The admin CLI's StaffService on its own connection to the app's database. */
 async function withStaffService<T>(config: AppConfig, fn: (staff: import('../../src/services/staff.service').StaffService) => Promise<T>): Promise<T> {
-  const { openDatabase } = await import('../../src/db/database');
   const { CryptoRepository } = await import('../../src/repositories/crypto.repository');
   const { UserRepository } = await import('../../src/repositories/user.repository');
   const { StaffService } = await import('../../src/services/staff.service');
   const { systemClock } = await import('../../src/repositories/clock.repository');
-  const db = await openDatabase(config.dataDir);
+  const db = await openTestDatabase(config);
   try {
     return await fn(new StaffService({ users: new UserRepository(db), crypto: new CryptoRepository(config.encryptionKey), clock: systemClock }));
   } finally {
@@ -331,9 +379,8 @@ export function localCounter(app: FastifyInstance, dataDir: string): Promise<str
 
 /** A second connection to an app's database, to look at (or, for a crash, tamper with) the outbox. */
 export async function openOutbox(config: AppConfig) {
-  const { openDatabase } = await import('../../src/db/database');
   const { NotificationRepository } = await import('../../src/repositories/notification.repository');
-  const db = await openDatabase(config.dataDir);
+  const db = await openTestDatabase(config);
   return { db, notifications: new NotificationRepository(db), close: () => db.destroy() };
 }
 

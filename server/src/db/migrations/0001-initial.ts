@@ -1,6 +1,8 @@
 import { sql, type Kysely } from 'kysely';
+import { msType, serialId } from '../engine';
 
-// Migrations take Kysely<unknown>: they must not depend on today's table types.
+// Migrations take Kysely<unknown>: they must not depend on today's table types. The few types that
+// differ between SQLite and PostgreSQL come from ../engine (SQLite gets exactly what it always had).
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('users')
@@ -39,7 +41,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('order_history')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .$call(serialId(db))
     .addColumn('order_id', 'text', (c) => c.notNull().references('orders.id').onDelete('cascade'))
     .addColumn('from_status', 'text')
     .addColumn('to_status', 'text', (c) => c.notNull())
@@ -52,13 +54,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('jobs')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .$call(serialId(db))
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('payload', 'text', (c) => c.notNull())
     .addColumn('subject', 'text')
     .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('queued', 'running', 'done', 'failed')`))
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('run_after', 'integer', (c) => c.notNull())
+    .addColumn('run_after', msType(db), (c) => c.notNull())
     .addColumn('last_error', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { serialId } from '../engine';
 
 // Staff accounts (users with a role and a password), API keys, review claims and decisions,
 // receipts (image numbers) and the audit log.
@@ -36,7 +37,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('review_decisions')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .$call(serialId(db))
     .addColumn('order_id', 'text', (c) => c.notNull().references('orders.id').onDelete('cascade'))
     .addColumn('reviewer_id', 'text', (c) => c.notNull())
     .addColumn('decision', 'text', (c) => c.notNull().check(sql`decision in ('approved', 'rejected')`))
@@ -48,7 +49,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('audit_log')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .$call(serialId(db))
     .addColumn('actor_type', 'text', (c) => c.notNull())
     .addColumn('actor_id', 'text')
     .addColumn('actor_name', 'text')

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { msType } from '../engine';
 
 // Notifications (the in-app list and the WeChat outbox in one row), the answers to
 // requestSubscribeMessage per order, and the 「在手机上继续」 tickets (hashed).
@@ -17,7 +18,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       c.notNull().check(sql`wechat_state in ('pending', 'sending', 'sent', 'no_quota', 'refused', 'skipped', 'failed')`),
     )
     .addColumn('wechat_attempts', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('wechat_next_at', 'integer', (c) => c.notNull())
+    .addColumn('wechat_next_at', msType(db), (c) => c.notNull())
     .addColumn('wechat_error', 'text')
     .addColumn('wechat_sent_at', 'text')
     .execute();
