@@ -10,7 +10,6 @@ import { REJECT_REASON_CODES, type NotificationListView } from '../../shared/api
 import { NAME_PATTERN } from '../../shared/identity';
 import { fieldValueProblem, orderDetailPage, templateData, type NotificationPayload } from '../../shared/wechat';
 import type { AppConfig } from '../src/config';
-import { openDatabase } from '../src/db/database';
 import { DISPATCH_DEFAULTS, NotificationDispatcher } from '../src/notifications/notification-dispatcher';
 import { systemClock, type Clock } from '../src/repositories/clock.repository';
 import { CryptoRepository } from '../src/repositories/crypto.repository';
@@ -36,6 +35,7 @@ import {
   TEST_APPLICANT,
   tempDataDir,
   testApp,
+  openTestDatabase,
   testConfig,
   wechatLogin,
   startTestStandin,
@@ -377,7 +377,8 @@ describe('a restart', () => {
 describe('two dispatchers on one database', () => {
   it('send every row exactly once; a kind without a template is skipped', async () => {
     const dir = tempDataDir();
-    const db = await openDatabase(dir.dir);
+    // Both dispatchers share one pool: on PostgreSQL their claims run on separate connections.
+    const db = await openTestDatabase(testConfig(dir.dir));
     const crypto = new CryptoRepository(config.encryptionKey);
     const repo = new NotificationRepository(db);
     const log = { info: () => undefined, warn: () => undefined, error: () => undefined };

@@ -13,6 +13,7 @@ import { CryptoRepository } from '../src/repositories/crypto.repository';
 import { DuplicateReceiptNumber, OrderRepository } from '../src/repositories/order.repository';
 import { NotificationService } from '../src/services/notification.service';
 import {
+  TEST_ENGINE,
   acceptingProcessor,
   approvedOrder,
   claimedOrder,
@@ -113,7 +114,12 @@ describe('the outbox row of a decision', () => {
       outbox.db.selectFrom(table).select('order_id').where('order_id', '=', order.id).execute();
 
     // The outbox refuses this order's row (as a full disk or a broken table would).
-    await sql`CREATE TRIGGER outbox_down BEFORE INSERT ON notifications WHEN NEW.order_id = ${sql.lit(order.id)} BEGIN SELECT RAISE(ABORT, 'outbox down'); END`.execute(outbox.db);
+    if (TEST_ENGINE === 'postgres') {
+      await sql`CREATE FUNCTION outbox_down() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.order_id = ${sql.lit(order.id)} THEN RAISE EXCEPTION 'outbox down'; END IF; RETURN NEW; END $$`.execute(outbox.db);
+      await sql`CREATE TRIGGER outbox_down BEFORE INSERT ON notifications FOR EACH ROW EXECUTE FUNCTION outbox_down()`.execute(outbox.db);
+    } else {
+      await sql`CREATE TRIGGER outbox_down BEFORE INSERT ON notifications WHEN NEW.order_id = ${sql.lit(order.id)} BEGIN SELECT RAISE(ABORT, 'outbox down'); END`.execute(outbox.db);
+    }
     try {
       for (const decision of ['approve', 'reject'] as const) {
         const res = await post(app, `/api/review/${order.id}/${decision}`, reviewer, decision === 'reject' ? { reasons: ['blurry'] } : undefined);
@@ -122,7 +128,12 @@ describe('the outbox row of a decision', () => {
         expect([await rows('receipts'), await rows('review_decisions'), await rows('notifications')]).toEqual([[], [], []]);
       }
     } finally {
-      await sql`DROP TRIGGER outbox_down`.execute(outbox.db);
+      if (TEST_ENGINE === 'postgres') {
+        await sql`DROP TRIGGER outbox_down ON notifications`.execute(outbox.db);
+        await sql`DROP FUNCTION outbox_down()`.execute(outbox.db);
+      } else {
+        await sql`DROP TRIGGER outbox_down`.execute(outbox.db);
+      }
     }
 
     // Control: with the outbox back, the same reviewer's approval goes through with its row.

@@ -172,7 +172,8 @@ export class JobRepository {
   private async finish(id: number, owner: string, set: Partial<Selectable<JobsTable>>): Promise<boolean> {
     const result = await this.db
       .updateTable('jobs')
-      .set({ ...set, locked_by: null, lease_expires_at: null })
+      // locked_by stays: who ran the job last (for an operator reading the table).
+      .set({ ...set, lease_expires_at: null })
       .where('id', '=', id)
       .where('status', '=', 'running')
       .where('locked_by', '=', owner)

@@ -78,6 +78,25 @@ export async function openTestDatabase(config: AppConfig) {
   return openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolMax: 2 });
 }
 
+/** PostgreSQL: every row of every table of the config's database, one buffer per table (what a
+ * leaked dump would hold). SQLite: none (its rows are in `<dataDir>/app.db`, a file). */
+export async function databaseRowsAsText(config: AppConfig): Promise<Buffer[]> {
+  if (!config.databaseUrl) return [];
+  const { sql } = await import('kysely');
+  const db = await openTestDatabase(config);
+  try {
+    const tables = await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = 'public'`.execute(db);
+    const out: Buffer[] = [];
+    for (const { name } of tables.rows) {
+      const rows = await sql<{ row: string }>`select t::text as row from ${sql.table(name)} t`.execute(db);
+      out.push(Buffer.from(rows.rows.map((r) => r.row).join('\n')));
+    }
+    return out;
+  } finally {
+    await db.destroy();
+  }
+}
+
 export function testConfig(dataDir: string, overrides: Partial<AppConfig> = {}): AppConfig {
   return {
     databaseUrl: freshTestDatabaseUrl(),
