@@ -99,12 +99,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
-  // Headers, CORS and rate limits: before any route, so every route and every answer gets them.
-  registerSecurity(app, { config, clock });
+  const role = deps.role ?? 'all';
+  // Headers, CORS and rate limits: before any route, so every route and every answer gets them
+  // (a worker has no routes).
+  if (role !== 'worker') registerSecurity(app, { config, clock });
   // Nothing here takes text/plain: fewer ways to smuggle a body past the JSON parser.
   app.removeContentTypeParser('text/plain');
 
-  const role = deps.role ?? 'all';
   // PHOTO_WORKERS=0: an API instance; the jobs are the worker processes' (npm run worker).
   const runsJobs = role === 'worker' || config.poolSize !== 0;
   if (role === 'worker' && config.poolSize === 0) throw new Error('PHOTO_WORKERS=0: a worker needs at least one engine worker');
