@@ -59,7 +59,7 @@ const PHOTOS = readdirSync(photosDir)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const r1 = (v: number) => Math.round(v * 10) / 10;
 
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
@@ -72,7 +72,7 @@ function memoryOf(pid: number): { rss: number; hwm: number } {
 }
 
 /** Latencies and outcomes of one kind of request in one phase. */
-class Recorder {
+export class Recorder {
   readonly ms: number[] = [];
   readonly statuses = new Map<string, number>();
   /** Requests that succeeded (2xx). */
@@ -133,7 +133,7 @@ async function stopServer(server: Server): Promise<void> {
 
 // ---- the API, as a client sees it ----
 
-class Client {
+export class Client {
   constructor(
     readonly base: string,
     readonly token: string,
@@ -160,12 +160,12 @@ class Client {
   }
 }
 
-interface OrderRef {
+export interface OrderRef {
   client: Client;
   id: string;
 }
 
-async function newOrder(client: Client, cityCode = '4403'): Promise<OrderRef> {
+export async function newOrder(client: Client, cityCode = '4403'): Promise<OrderRef> {
   const res = await client.call('POST', '/api/orders', { certType: 'resident_id', cityCode });
   if (res.status !== 201) throw new Error(`create order: ${res.status} ${JSON.stringify(res.json)}`);
   return { client, id: res.json.id as string };
@@ -180,7 +180,7 @@ function nextPhoto(): FormData {
 }
 
 /** Uploads the next fixture photo and waits for the verdict; the status, or null on a refusal. */
-async function processOnePhoto(order: OrderRef, latency: Recorder): Promise<string | null> {
+export async function processOnePhoto(order: OrderRef, latency: Recorder): Promise<string | null> {
   const started = performance.now();
   const up = await order.client.call('PUT', `/api/orders/${order.id}/photo`, nextPhoto());
   if (up.status !== 202) {
@@ -199,7 +199,7 @@ async function processOnePhoto(order: OrderRef, latency: Recorder): Promise<stri
 }
 
 /** `count` readers, each with one request in flight, until `stop()`. */
-async function readLoad(orders: OrderRef[], count: number, stop: () => boolean, rec: Recorder): Promise<void> {
+export async function readLoad(orders: OrderRef[], count: number, stop: () => boolean, rec: Recorder): Promise<void> {
   await Promise.all(
     Array.from({ length: count }, async (_, r) => {
       for (let i = r; !stop(); i += count) {
@@ -217,7 +217,7 @@ async function readLoad(orders: OrderRef[], count: number, stop: () => boolean, 
 }
 
 /** Uploaders that keep the pool busy until `stop()`; counts verdicts. */
-async function photoLoad(orders: OrderRef[], stop: () => boolean, done: Recorder): Promise<void> {
+export async function photoLoad(orders: OrderRef[], stop: () => boolean, done: Recorder): Promise<void> {
   await Promise.all(
     orders.map(async (order) => {
       while (!stop()) await processOnePhoto(order, done);
@@ -428,4 +428,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// Run as the benchmark (npm run bench:load); imported for its client code by bench/workers.bench.ts.
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) await main();

@@ -233,11 +233,14 @@ describe('validation: VALIDATION_FAILED with a Chinese message at each field', (
 async function rowCounts(): Promise<Record<string, number>> {
   const outbox = await openOutbox(config);
   try {
-    const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' order by name`.execute(outbox.db);
+    const tables =
+      TEST_ENGINE === 'postgres'
+        ? await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = 'public' order by table_name`.execute(outbox.db)
+        : await sql<{ name: string }>`select name from sqlite_master where type = 'table' order by name`.execute(outbox.db);
     const out: Record<string, number> = {};
     for (const { name } of tables.rows) {
       const count = await sql<{ n: number }>`select count(*) as n from ${sql.table(name)}`.execute(outbox.db);
-      out[name] = count.rows[0]!.n;
+      out[name] = Number(count.rows[0]!.n);
     }
     return out;
   } finally {

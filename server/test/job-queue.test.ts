@@ -2,12 +2,17 @@
  * The job table under several runners, on the engine the run uses (SQLite, or PostgreSQL with
  * TEST_DATABASE_URL): two connections claiming at once never take the same job, a lease that runs
  * out passes the job to another runner (and the first can no longer record an outcome), a
- * renewed lease holds, and a job records the request that queued it.
+ * renewed lease holds, and a job records the request that queued it. The notification outbox's
+ * claims behave the same way across connections.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppDb } from '../src/db/database';
 import { runWithRequestId } from '../src/jobs/request-context';
+import { CryptoRepository } from '../src/repositories/crypto.repository';
 import { JobRepository } from '../src/repositories/job.repository';
+import { NotificationRepository } from '../src/repositories/notification.repository';
+import { OrderRepository } from '../src/repositories/order.repository';
+import { UserRepository } from '../src/repositories/user.repository';
 import { openTestDatabase, tempDataDir, testConfig, TEST_ENGINE } from './support/api-harness';
 
 const data = tempDataDir();
@@ -89,5 +94,30 @@ describe(`job claims on ${TEST_ENGINE}`, () => {
     await runWithRequestId('req-abc', () => repo.enqueue({ name: 'n', payload: {} }, new Date()));
     await repo.enqueue({ name: 'n', payload: {} }, new Date());
     expect((await repo.list()).map((r) => r.requestId)).toEqual(['req-abc', null]);
+  });
+});
+
+describe(`notification claims on ${TEST_ENGINE}`, () => {
+  it('a row whose send lease ran out is claimed again; the first claim can no longer record its outcome', async () => {
+    const crypto = new CryptoRepository(config.encryptionKey);
+    const user = await new UserRepository(a).userForOpenid(`openid-${crypto.newId()}`, { id: crypto.newId(), nickname: '微信用户', createdAt: new Date().toISOString() });
+    const orderId = crypto.newId();
+    await new OrderRepository(a, crypto).create({ id: orderId, userId: user.userId, certType: 'resident_id', cityCode: '4403', at: new Date() });
+    const t0 = Date.now();
+    const first = new NotificationRepository(a);
+    const second = new NotificationRepository(b);
+    const id = crypto.newId();
+    await first.insert({ id, userId: user.userId, payload: { kind: 'review_rejected', orderId, certType: 'resident_id', cityCode: '4403', applicantName: '张三', reasons: ['blurry'], note: null, decidedAt: new Date(t0).toISOString() }, at: new Date(t0) });
+    const claimed = await first.claimNext(t0, 1_000);
+    expect(claimed).toMatchObject({ id, wechatState: 'sending' });
+    // Held: another process does not get it while the lease runs.
+    expect(await second.claimNext(t0 + 999, 1_000)).toBeUndefined();
+    const again = await second.claimNext(t0 + 1_000, 1_000);
+    expect(again).toMatchObject({ id });
+    // The first holder comes back late: its outcome is not recorded over the new claim's.
+    await first.finish(id, { state: 'sent', attempts: 1, sentAt: new Date().toISOString() }, claimed!.wechatNextAt);
+    expect(await first.findById(id)).toMatchObject({ wechatState: 'sending' });
+    await second.finish(id, { state: 'sent', attempts: 1, sentAt: new Date().toISOString() }, again!.wechatNextAt);
+    expect(await first.findById(id)).toMatchObject({ wechatState: 'sent', wechatAttempts: 1 });
   });
 });

@@ -36,6 +36,7 @@ import {
   tempDataDir,
   testApp,
   openTestDatabase,
+  TEST_ENGINE,
   testConfig,
   wechatLogin,
   startTestStandin,
@@ -318,7 +319,9 @@ describe('field limits', () => {
 });
 
 describe('a restart', () => {
-  it('delivers what the last run left undelivered exactly once, including sends cut off mid-way (at once, not after their lease)', async () => {
+  // SQLite's start-time recovery (one process per database). On PostgreSQL other processes may be
+  // sending those rows: they come back when their lease ends (job-queue.test.ts checks that).
+  it.skipIf(TEST_ENGINE === 'postgres')('delivers what the last run left undelivered exactly once, including sends cut off mid-way (at once, not after their lease)', async () => {
     const dir = tempDataDir();
     const down = await startTestStandin();
     const restartConfig = testConfig(dir.dir, { wechat: standinWeChat(down, { timeoutMs: TIMEOUT_MS }) });
