@@ -30,4 +30,8 @@ export default defineAppConfig({
     backgroundTextStyle: 'light',
   },
   // Camera and album access (chooseMedia) are declared in the page that uses them at run time.
+  // Location: the city page offers the city the person is in (client/platform/locate.ts). A city
+  // is all it needs, so the fuzzy location API; enable it in the WeChat admin console too.
+  requiredPrivateInfos: ['getFuzzyLocation'],
+  permission: { 'scope.userFuzzyLocation': { desc: '用于推荐你所在的办证城市' } },
 });

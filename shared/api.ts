@@ -48,7 +48,9 @@ export const OrderEligibilitySchema = z
 export const CreateOrderBody = z
   .object({
     certType: z.enum(CERT_CODES as [CertCode, ...CertCode[]], { errorMap: () => ({ message: '请选择证件类型' }) }),
-    cityCode: z.string({ required_error: '请选择办证城市' }).regex(/^\d{4}$/, '请选择办证城市'),
+    // A city code (shared/cities.ts CITY_CODE_PATTERN, repeated here so the API schemas do not pull
+    // the city list into the main package): 4 digits, or 6 for a county-level unit under a province.
+    cityCode: z.string({ required_error: '请选择办证城市' }).regex(/^\d{4}(?:\d{2})?$/, '请选择办证城市'),
     eligibility: OrderEligibilitySchema.optional(),
   })
   .refine((b) => !b.eligibility || isShenzhenResidencePermit(b), {
@@ -182,8 +184,9 @@ export interface CatalogView {
     note?: string;
     width: number;
     height: number;
-    cities: { code: string; name: string; province: string; validityDays: number }[];
   }[];
+  /** Every city (shared/cities.ts), with the certificates its offices take receipts for. */
+  cities: { code: string; name: string; province: string; validityDays: number; singleUse: boolean; certificates: CertCode[] }[];
 }
 
 /** Stable error codes with the message a person can act on. */

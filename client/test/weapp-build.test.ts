@@ -10,6 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 
+import { CITY_SHAPES } from '@shared/city-geo';
+
 import { createWeappHost, textsOf } from './weapp-shim';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -101,5 +103,17 @@ describe('weapp build', () => {
     expect(bytes).toBeGreaterThan(50 * 1024); // a real build, not an empty folder
     expect(bytes).toBeLessThanOrEqual(MAIN_PACKAGE_LIMIT);
     console.log(`weapp main package: ${(bytes / 1024).toFixed(1)} KiB`);
+  });
+
+  it('keeps the city list out of the main package, and the city outlines in the city page only', () => {
+    const roots = (appJson.subPackages ?? []).map((p) => path.join(DIST, p.root) + path.sep);
+    const js = filesUnder(DIST).filter((f) => f.endsWith('.js'));
+    const holding = (marker: string) => js.filter((f) => fs.readFileSync(f, 'utf8').includes(marker)).map((f) => path.relative(DIST, f));
+    // A pinyin of the generated list (shared/city-data.ts) and a piece of an encoded outline (shared/city-geo.ts).
+    const listFiles = holding("'wuzhishan'").concat(holding('"wuzhishan"'));
+    const outline = CITY_SHAPES[0][3][0].slice(0, 16);
+    expect(listFiles.length).toBeGreaterThan(0);
+    expect(listFiles.every((f) => roots.some((r) => path.join(DIST, f).startsWith(r))), listFiles.join(', ')).toBe(true);
+    expect(holding(outline)).toEqual([path.join('packages', 'apply', 'pages', 'city', 'index.js')]);
   });
 });

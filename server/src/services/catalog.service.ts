@@ -1,8 +1,12 @@
 import type { CatalogView } from '../../../shared/api';
 import { CERTIFICATES, RECEIPT_GROUPS } from '../../../shared/certificates';
-import { citiesFor } from '../../../shared/cities';
+import { CITIES } from '../../../shared/cities';
 
-/** Certificates with their receipt group, photo size and the cities that use receipts for them. */
+/**
+ * Certificates with their receipt group and photo size, and every city with its own facts
+ * (validity, single use, the certificates its offices take receipts for). One city list rather
+ * than one per certificate: with every city of the country that would be ~2,600 rows.
+ */
 export function buildCatalog(): CatalogView {
   return {
     certificates: CERTIFICATES.map((c) => ({
@@ -13,7 +17,14 @@ export function buildCatalog(): CatalogView {
       ...(c.note ? { note: c.note } : {}),
       width: c.spec.width,
       height: c.spec.height,
-      cities: citiesFor(c.code).map((city) => ({ code: city.code, name: city.name, province: city.province, validityDays: city.validityDays })),
+    })),
+    cities: CITIES.map((city) => ({
+      code: city.code,
+      name: city.name,
+      province: city.province,
+      validityDays: city.validityDays,
+      singleUse: city.singleUse,
+      certificates: [...city.certificates],
     })),
   };
 }

@@ -198,7 +198,7 @@ export class ReceiptService {
     const city = getCity(receipt.cityCode);
     const cityName = city?.name ?? receipt.cityCode;
     const groupName = RECEIPT_GROUPS[group]?.name ?? group;
-    const style = receiptStyle(group, receipt.cityCode, cityName, groupName, city?.singleUse ?? false);
+    const style = receiptStyle(group, cityName, groupName, city ?? null);
     const photo = order.photoKey ? await this.deps.photos.get(order.id, order.photoKey, 'photo') : null;
     return {
       accent: style.accent,

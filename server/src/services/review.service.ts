@@ -4,7 +4,7 @@
  */
 import { rejectReasonLabel, type RejectReason, type ReviewOrderView, type ReviewQueueItem } from '../../../shared/api';
 import { getCertificate } from '../../../shared/certificates';
-import { getCity } from '../../../shared/cities';
+import { getCity, imageCityCode } from '../../../shared/cities';
 import { generateImageNumber } from '../../../shared/image-number';
 import type { Clock } from '../repositories/clock.repository';
 import type { CryptoRepository } from '../repositories/crypto.repository';
@@ -98,9 +98,10 @@ export class ReviewService {
     if (!city) throw new AppError('CITY_NOT_SUPPORTED');
     const group = getCertificate(order.certType).group;
     const now = clock.now();
+    // Validity is per city (shared/cities.ts: the city's own figure or the national default).
     const expiresAt = new Date(now.getTime() + city.validityDays * 86_400_000);
     for (let attempt = 1; ; attempt++) {
-      const number = generateImageNumber({ group, cityCode: city.code, issuedAt: now }, (n) => crypto.randomBytes(n));
+      const number = generateImageNumber({ group, cityCode: imageCityCode(city.code), issuedAt: now }, (n) => crypto.randomBytes(n));
       try {
         const ok = await orders.applyTransition({
           orderId,

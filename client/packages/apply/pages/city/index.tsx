@@ -1,7 +1,8 @@
 import { Text, View } from '@tarojs/components';
+import { useMemo } from 'react';
 
 import { getCertificate } from '@shared/certificates';
-import { getCity } from '@shared/cities';
+import { citiesFor, getCity } from '@shared/cities';
 import { isShenzhenResidencePermit } from '@shared/eligibility';
 
 import { ActionButton } from '../../../../components/ActionButton';
@@ -14,6 +15,8 @@ import { replace } from '../../../../routes';
 import { useOrderStore } from '../../../../stores/order.store';
 import { sessionSelectors, useSessionStore } from '../../../../stores/session.store';
 
+import { useLocatedCity } from './use-located-city';
+
 import '../../apply.scss';
 
 export default function CityPage() {
@@ -24,6 +27,8 @@ export default function CityPage() {
   const creating = useOrderStore((s) => s.creating);
   const createError = useOrderStore((s) => s.createError);
   const hasConsent = useSessionStore(sessionSelectors.hasConsent);
+  const offered = useMemo(() => (certType ? citiesFor(certType) : []), [certType]);
+  const { located, locate } = useLocatedCity(offered);
 
   if (!certType) {
     return (
@@ -67,7 +72,7 @@ export default function CityPage() {
           </View>
         )
       ) : null}
-      <CityPicker certType={certType} selected={cityCode} onSelect={chooseCity} />
+      <CityPicker certType={certType} selected={cityCode} onSelect={chooseCity} located={located} onLocate={locate} />
     </Screen>
   );
 }
