@@ -131,6 +131,16 @@ export type ApplicantBody = z.input<typeof ApplicantBody>;
 
 export const OrderIdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{8,40}$/, '订单号格式不正确') });
 
+/** Photo-paper sizes a print sheet can be laid out on (server/src/photo/print-sheet.ts). */
+export const PRINT_SHEET_SIZES = ['6inch'] as const;
+/** GET printSheetPath(id, size): the approved order's photo laid out on photo paper, image/jpeg. */
+export const PrintSheetQuery = z.object({
+  size: z.enum(PRINT_SHEET_SIZES, { errorMap: () => ({ message: '冲印尺寸不正确,目前支持 6inch(6 寸)' }) }).default('6inch'),
+});
+export function printSheetPath(orderId: string, size: (typeof PRINT_SHEET_SIZES)[number] = '6inch'): string {
+  return `/api/orders/${encodeURIComponent(orderId)}/print-sheet?size=${size}`;
+}
+
 export interface HistoryEntry {
   from: OrderStatus | null;
   to: OrderStatus;
@@ -228,6 +238,7 @@ export const API_ERRORS = {
   APPLICANT_ONLY: '工作人员账号不能办理个人订单,请退出后用个人账号登录',
   BODY_TOO_LARGE: '提交的内容太大,请精简后重试',
   ORIGIN_NOT_ALLOWED: '不允许从该网站调用本服务',
+  PRINT_SHEET_NOT_AVAILABLE: '照片审核通过后才能下载冲印排版(回执已使用或已过期的订单不再提供)',
 } as const;
 export type ApiErrorCode = keyof typeof API_ERRORS;
 

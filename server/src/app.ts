@@ -43,6 +43,7 @@ import { HandoffService } from './services/handoff.service';
 import { NotificationService } from './services/notification.service';
 import { OrderService } from './services/order.service';
 import { PhotoProcessingService, type PhotoProcessor } from './services/photo-processing.service';
+import { PrintSheetService } from './services/print-sheet.service';
 import { EXPIRE_RECEIPTS_JOB, ReceiptService } from './services/receipt.service';
 import { PURGE_PHOTOS_JOB, RetentionService } from './services/retention.service';
 import { ReviewService } from './services/review.service';
@@ -213,7 +214,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   if (role === 'worker') return app;
-  const services: RouteServices = { auth, orders, review, receipts, wechat: new WeChatService({ config, wechat, log: app.log }), notifications, handoff };
+  const printSheets = new PrintSheetService({ orders: orderRepo, photos, orderViews: orders });
+  const services: RouteServices = { auth, orders, review, receipts, printSheets, wechat: new WeChatService({ config, wechat, log: app.log }), notifications, handoff };
   await app.register(fastifyMultipart, { limits: { fileSize: PHOTO_MAX_BYTES, files: 1, fields: 10, parts: 12, fieldSize: 1024, fieldNameSize: 100, headerPairs: 100 } });
   await app.register(publicRoutes, { services });
   await app.register(eligibilityRoutes);

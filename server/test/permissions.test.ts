@@ -209,6 +209,12 @@ const TABLE: Row[] = [
   },
   { route: 'GET /api/orders/:id/receipt.png', note: 'by signed URL', expect: ALL_200, request: () => ({ url: shared.approved.receiptUrl! }) },
   {
+    route: 'GET /api/orders/:id/print-sheet',
+    note: 'owner only: no signed URL',
+    expect: [U401, 200, N404, F403, F403, F403, F403],
+    request: () => ({ url: `/api/orders/${shared.approved.id}/print-sheet?size=6inch` }),
+  },
+  {
     route: 'POST /api/orders/:id/handoff',
     expect: [U401, 200, N404, A403, A403, A403, A403],
     request: () => ({ url: `/api/orders/${shared.draft.id}/handoff` }),

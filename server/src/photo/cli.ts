@@ -2,17 +2,21 @@
  * Batch command line for photo studios and other tools:
  *   npm run -s photo -- --cert <code> --out <file.jpg> <input>
  *   npm run -s photo -- --cert <code> --out-dir <dir> <input> [<input> …]
- * Prints one JSON report per input (one line each, with `input` = the path as given).
+ *   add --print 6inch to write, instead of the photo, a sheet of copies with cut marks for a
+ *   6-inch (4R) photo print (1205×1795 px, 300 dpi; see print-sheet.ts)
+ * Prints one JSON report per input (one line each, with `input` = the path as given; with --print
+ * also `print`: the sheet's size, copies and pixels).
  * Exit 0: every input accepted; 1: any rejected; 2: usage error or unreadable argument.
  */
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CERT_CODES, isCertCode, type CertCode } from '../../../shared/certificates';
+import { CERT_CODES, getCertificate, isCertCode, type CertCode } from '../../../shared/certificates';
 import type { PhotoReport } from '../../../shared/photo-report';
 import type { EngineResult } from './engine';
+import { isPrintSheetCode, PRINT_SHEETS, type PrintSheetCode } from './print-sheet';
 
-const USAGE = `usage: npm run -s photo -- --cert <${CERT_CODES.join('|')}> (--out <file.jpg> <input> | --out-dir <dir> <input>...)`;
+const USAGE = `usage: npm run -s photo -- --cert <${CERT_CODES.join('|')}> (--out <file.jpg> <input> | --out-dir <dir> <input>...) [--print ${Object.keys(PRINT_SHEETS).join('|')}]`;
 
 class UsageError extends Error {}
 
@@ -21,7 +25,7 @@ interface Job {
   out: string | null;
 }
 
-function parse(argv: string[]): { cert: CertCode; jobs: Job[]; concurrency?: number } {
+function parse(argv: string[]): { cert: CertCode; jobs: Job[]; concurrency?: number; print?: PrintSheetCode } {
   let parsed;
   try {
     parsed = parseArgs({
@@ -32,6 +36,7 @@ function parse(argv: string[]): { cert: CertCode; jobs: Job[]; concurrency?: num
         out: { type: 'string' },
         'out-dir': { type: 'string' },
         concurrency: { type: 'string' },
+        print: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -47,12 +52,15 @@ function parse(argv: string[]): { cert: CertCode; jobs: Job[]; concurrency?: num
   if (values.out && positionals.length > 1) throw new UsageError('--out takes one input; use --out-dir for several');
   const concurrency = values.concurrency ? Number(values.concurrency) : undefined;
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) throw new UsageError('--concurrency takes a whole number ≥ 1');
+  const print = values.print;
+  if (print !== undefined && !isPrintSheetCode(print)) throw new UsageError(`unknown print size "${print}" (${Object.keys(PRINT_SHEETS).join(', ')})`);
+  if (print !== undefined && !values.out && !values['out-dir']) throw new UsageError('--print needs --out or --out-dir for the sheet');
   const outDir = values['out-dir'];
   const jobs = positionals.map((input) => ({
     input,
     out: values.out ?? (outDir ? path.join(outDir, `${path.parse(input).name}.jpg`) : null),
   }));
-  return { cert: values.cert, jobs, concurrency };
+  return { cert: values.cert, jobs, concurrency, print };
 }
 
 async function main(): Promise<number> {
@@ -70,7 +78,7 @@ async function main(): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  const { cert, jobs } = options;
+  const { cert, jobs, print } = options;
   const outDirs = new Set(jobs.flatMap((j) => (j.out ? [path.dirname(j.out)] : [])));
   for (const dir of outDirs) await mkdir(dir, { recursive: true });
 
@@ -90,10 +98,19 @@ async function main(): Promise<number> {
     // is never read into memory at once.
     inFlight = pool.size * 2;
   }
+  const makeSheet = print ? (await import('../services/print-sheet.service')).makePrintSheet : null;
   const run = async (job: Job) => {
     const { report, jpeg } = await processOne(await readFile(job.input));
-    if (jpeg && job.out) await writeFile(job.out, jpeg);
-    return { input: job.input, ...report } satisfies PhotoReport & { input: string };
+    if (!jpeg || !job.out) return { input: job.input, ...report } satisfies PhotoReport & { input: string };
+    if (!makeSheet || !print) {
+      await writeFile(job.out, jpeg);
+      return { input: job.input, ...report };
+    }
+    const sheet = await makeSheet(jpeg, getCertificate(cert).spec, print);
+    await writeFile(job.out, sheet.jpeg);
+    const { layout } = sheet;
+    const printInfo = { size: print, width: layout.width, height: layout.height, dpi: layout.sheet.dpi, copies: layout.copies, photoMm: layout.photoMm };
+    return { input: job.input, ...report, print: printInfo };
   };
 
   let rejected = false;

@@ -348,3 +348,52 @@ export async function decodeRgba(input: Buffer): Promise<{ data: Uint8ClampedArr
   const { data, info } = await sharp(input).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
   return { data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
 }
+
+// ---- print sheets (issue 13: `photo --print 6inch`, GET /api/orders/:id/print-sheet) ----
+// Kept in its own block at the end of the file: the layout is computed by photo/print-sheet.ts.
+
+/** Where the copies and cut marks go, in sheet pixels (a PrintSheetLayout fits this). */
+export interface PrintSheetDrawing {
+  width: number;
+  height: number;
+  photoWidth: number;
+  photoHeight: number;
+  positions: readonly { left: number; top: number }[];
+  cutMarks: readonly Rect[];
+}
+
+/** JPEG quality of a sheet: it goes to a photo printer, not through an upload limit. */
+export const PRINT_SHEET_QUALITY = 95;
+
+/**
+ * The sheet as a baseline JPEG without metadata (4:4:4, so the thin cut marks stay sharp):
+ * white paper, black cut marks, and the photo resampled once to the sheet's copy size and
+ * pasted at every position. Density is patched into the JFIF header by the caller.
+ */
+export async function renderPrintSheet(photo: Buffer, d: PrintSheetDrawing): Promise<Buffer> {
+  const copy = await sharp(photo, { limitInputPixels: 4_000_000 })
+    .rotate()
+    .removeAlpha()
+    .toColourspace('srgb')
+    .resize(d.photoWidth, d.photoHeight, { fit: 'fill', kernel: 'lanczos3' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const paper = Buffer.alloc(d.width * d.height * 3, 255);
+  for (const m of d.cutMarks) {
+    const x0 = Math.max(0, m.left);
+    const x1 = Math.min(d.width, m.left + m.width);
+    for (let y = Math.max(0, m.top); y < Math.min(d.height, m.top + m.height); y++) {
+      paper.fill(0, (y * d.width + x0) * 3, (y * d.width + x1) * 3);
+    }
+  }
+  const layers: OverlayOptions[] = d.positions.map((p) => ({
+    input: copy.data,
+    raw: { width: copy.info.width, height: copy.info.height, channels: 3 },
+    left: p.left,
+    top: p.top,
+  }));
+  return sharp(paper, { raw: { width: d.width, height: d.height, channels: 3 } })
+    .composite(layers)
+    .jpeg({ quality: PRINT_SHEET_QUALITY, progressive: false, chromaSubsampling: '4:4:4', mozjpeg: false })
+    .toBuffer();
+}

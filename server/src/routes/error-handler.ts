@@ -46,6 +46,7 @@ export const HTTP_STATUS: Record<ApiErrorCode, number> = {
   APPLICANT_ONLY: 403,
   BODY_TOO_LARGE: 413,
   ORIGIN_NOT_ALLOWED: 403,
+  PRINT_SHEET_NOT_AVAILABLE: 409,
 };
 
 /** zod's own messages (e.g. a number where a string belongs) are English: replace those. */

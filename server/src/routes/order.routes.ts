@@ -2,7 +2,7 @@
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ApplicantBody, CreateOrderBody, OrderIdParams, SubmitBody } from '../../../shared/api';
+import { ApplicantBody, CreateOrderBody, OrderIdParams, PrintSheetQuery, SubmitBody } from '../../../shared/api';
 import { ORDER_STATUSES, type OrderStatus } from '../../../shared/order-machine';
 import type { Caller } from '../services/auth.service';
 import { AppError } from '../services/errors';
@@ -133,5 +133,17 @@ export const photoFileRoutes: FastifyPluginAsyncZod<{ services: RouteServices }>
       .header('Cache-Control', 'private, no-store')
       .header('X-Content-Type-Options', 'nosniff')
       .send(png);
+  });
+
+  // The photo laid out on photo paper for printing: the owner's bearer token only.
+  app.get('/api/orders/:id/print-sheet', { schema: { params: OrderIdParams, querystring: PrintSheetQuery } }, async (request, reply) => {
+    const access = fileAccess(await services.auth.identify(request.headers.authorization));
+    const { jpeg } = await services.printSheets.sheet(request.params.id, access, request.query.size);
+    return reply
+      .header('Content-Type', 'image/jpeg')
+      .header('Content-Disposition', `inline; filename="print-sheet-${request.query.size}.jpg"`)
+      .header('Cache-Control', 'private, no-store')
+      .header('X-Content-Type-Options', 'nosniff')
+      .send(jpeg);
   });
 };

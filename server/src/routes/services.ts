@@ -3,6 +3,7 @@ import type { AuthService } from '../services/auth.service';
 import type { HandoffService } from '../services/handoff.service';
 import type { NotificationService } from '../services/notification.service';
 import type { OrderService } from '../services/order.service';
+import type { PrintSheetService } from '../services/print-sheet.service';
 import type { ReceiptService } from '../services/receipt.service';
 import type { ReviewService } from '../services/review.service';
 import type { WeChatService } from '../services/wechat.service';
@@ -13,6 +14,7 @@ export interface RouteServices {
   orders: OrderService;
   review: ReviewService;
   receipts: ReceiptService;
+  printSheets: PrintSheetService;
   wechat: WeChatService;
   notifications: NotificationService;
   handoff: HandoffService;
