@@ -23,7 +23,14 @@ import { LocalStaffFile } from './repositories/local-staff.repository';
 import { readImageHeader, renderReceipt } from './repositories/media.repository';
 import { NotificationRepository } from './repositories/notification.repository';
 import { OrderRepository } from './repositories/order.repository';
-import { PhotoStoreRepository } from './repositories/photo-store.repository';
+import { FilePhotoStore, type PhotoStoreRepository } from './repositories/photo-store.repository';
+import { openS3PhotoStore } from './repositories/s3-photo-store.repository';
+import { OperationsRepository } from './repositories/operations.repository';
+import { AppMetrics } from './observability/metrics';
+import { requestIdGenerator, runWithRequestId } from './observability/request-context';
+import { healthRoutes } from './routes/health.routes';
+import { metricsRoutes } from './routes/metrics.routes';
+import { HealthService } from './services/health.service';
 import { UserRepository } from './repositories/user.repository';
 import { DISPATCH_DEFAULTS, NotificationDispatcher, type DispatcherOptions } from './notifications/notification-dispatcher';
 import { eligibilityRoutes } from './routes/eligibility.routes';
@@ -69,6 +76,31 @@ export interface AppDeps {
   notifications?: Partial<Omit<DispatcherOptions, 'pollMs' | 'leaseMs'>>;
 }
 
+/**
+ * The photo store `config.storage` names: files under `<dataDir>/photos`, or the S3 bucket once
+ * it answered (a bad S3 setting throws a StorageConfigError naming it, before anything starts).
+ */
+export async function openPhotoStore(config: AppConfig, crypto: CryptoRepository): Promise<PhotoStoreRepository> {
+  if (config.storage.kind === 's3') return openS3PhotoStore(config.storage, crypto);
+  return new FilePhotoStore(path.join(config.dataDir, 'photos'), crypto);
+}
+
+/**
+ * Request ids and latency: every answer carries X-Request-Id (a trusted proxy's, else a new
+ * UUID; fastify logs it as `requestId` on the request's lines), the id is the request context
+ * services see (observability/request-context.ts), and each answer is timed by route pattern.
+ */
+function observeRequests(app: FastifyInstance, metrics: AppMetrics): void {
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    runWithRequestId(request.id, done);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
   const clock = deps.clock ?? systemClock;
@@ -80,26 +112,39 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // fastify turns Node's 5-minute request timeout off; a request (a slow 20 MB upload included)
     // gets as long, then the socket closes.
     requestTimeout: 300_000,
+    requestIdHeader: false,
+    genReqId: requestIdGenerator(config.trustProxy),
+    requestIdLogLabel: 'requestId',
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  // Storage first: a bad S3 setting stops here, before the database opens or anything runs.
+  const crypto = new CryptoRepository(config.encryptionKey);
+  const photos = await openPhotoStore(config, crypto);
+  let db: Awaited<ReturnType<typeof openDatabase>>;
+  try {
+    db = await openDatabase(config.dataDir);
+  } catch (err) {
+    await photos.close();
+    throw err;
+  }
+  const operations = new OperationsRepository(db);
+  const metrics = new AppMetrics(operations);
+  observeRequests(app, metrics);
   // Headers, CORS and rate limits: before any route, so every route and every answer gets them.
   registerSecurity(app, { config, clock });
   // Nothing here takes text/plain: fewer ways to smuggle a body past the JSON parser.
   app.removeContentTypeParser('text/plain');
 
-  const db = await openDatabase(config.dataDir);
   const ownsProcessor = !deps.processor;
-  const processor: PhotoProcessor = deps.processor ?? new PhotoPool(config.poolSize ? { size: config.poolSize } : {});
+  const processor: PhotoProcessor = metrics.timeProcessor(deps.processor ?? new PhotoPool(config.poolSize ? { size: config.poolSize } : {}));
 
-  const wechat: WeChatApi = deps.wechat ?? new WeChatClient(config.wechat, { clock, log: app.log });
-  const crypto = new CryptoRepository(config.encryptionKey);
+  const wechat: WeChatApi = metrics.countNotifications(deps.wechat ?? new WeChatClient(config.wechat, { clock, log: app.log }));
   const users = new UserRepository(db);
   const orderRepo = new OrderRepository(db, crypto);
   const jobRepo = new JobRepository(db);
-  const photos = new PhotoStoreRepository(path.join(config.dataDir, 'photos'), crypto);
   const notificationRepo = new NotificationRepository(db);
 
   const registry = new JobRegistry();
@@ -152,8 +197,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onReady', async () => {
     // What a crash left in the photo store (temporary files, originals no job will read) goes
     // before any job or request runs.
-    const swept = await photoProcessing.sweep(Date.now());
-    if (swept > 0) app.log.info({ removed: swept }, 'photo store: files left by an interrupted run removed');
+    // On a shared bucket, only what is older than the grace: another instance may be between
+    // storing an upload and committing its order right now.
+    const swept = await photoProcessing.sweep(Date.now() - photos.sweepGraceMs);
+    if (swept > 0) app.log.info({ removed: swept, storage: photos.kind }, 'photo store: files left by an interrupted run removed');
     await runner.start();
     await dispatcher.start();
     await queueExpiry();
@@ -169,10 +216,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (ownsProcessor) await processor.close();
     await runner.drain();
     await db.destroy();
+    await photos.close();
   });
 
   const services: RouteServices = { auth, orders, review, receipts, wechat: new WeChatService({ config, wechat, log: app.log }), notifications, handoff };
   await app.register(fastifyMultipart, { limits: { fileSize: PHOTO_MAX_BYTES, files: 1, fields: 10, parts: 12, fieldSize: 1024, fieldNameSize: 100, headerPairs: 100 } });
+  await app.register(healthRoutes, { health: new HealthService({ operations, photos, log: app.log }) });
+  await app.register(metricsRoutes, { metrics, token: config.metricsToken });
   await app.register(publicRoutes, { services });
   await app.register(eligibilityRoutes);
   await app.register(wechatRoutes, { services });

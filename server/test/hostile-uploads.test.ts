@@ -29,7 +29,7 @@ import { PHOTO_MAX_BYTES, type AppConfig } from '../src/config';
 import { INPUT_LIMITS, processPhoto } from '../src/photo/engine';
 import { readImageHeader } from '../src/repositories/media.repository';
 import { CryptoRepository } from '../src/repositories/crypto.repository';
-import { PhotoStoreRepository } from '../src/repositories/photo-store.repository';
+import { FilePhotoStore } from '../src/repositories/photo-store.repository';
 import { checkUpload, UPLOAD_MAX_PIXELS } from '../src/services/image-format';
 import {
   allFiles,
@@ -553,7 +553,7 @@ describe('inputs a phone can give that work (real engine)', () => {
       return names.length === 1 && names[0]!.endsWith('.photo') && names;
     });
     for (const f of files) expectClean(readFileSync(path.join(data.dir, 'photos', gps.orderId, f)), 'sealed file');
-    const store = new PhotoStoreRepository(path.join(data.dir, 'photos'), new CryptoRepository(config.encryptionKey));
+    const store = new FilePhotoStore(path.join(data.dir, 'photos'), new CryptoRepository(config.encryptionKey));
     const stored = await store.get(gps.orderId, files[0]!.split('.')[0]!, 'photo');
     expect(stored!.equals(served)).toBe(true);
 

@@ -17,7 +17,7 @@ import { idCheckChar } from '../../shared/identity';
 import type { AppConfig } from '../src/config';
 import { CryptoRepository } from '../src/repositories/crypto.repository';
 import { OrderRepository } from '../src/repositories/order.repository';
-import { type PhotoKind, PhotoStoreRepository } from '../src/repositories/photo-store.repository';
+import { type PhotoKind, FilePhotoStore } from '../src/repositories/photo-store.repository';
 import {
   acceptingProcessor,
   addApiKey,
@@ -151,7 +151,7 @@ describe('the data directory while the server runs', () => {
     const root = path.join(data.dir, 'photos');
     const stored = allFiles(root);
     expect(stored.map((f) => path.extname(f)).sort()).toEqual(['.photo', '.receipt']);
-    const store = new PhotoStoreRepository(root, new CryptoRepository(config.encryptionKey));
+    const store = new FilePhotoStore(root, new CryptoRepository(config.encryptionKey));
     for (const file of stored) {
       const sealed = readFileSync(file);
       const name = path.relative(root, file);

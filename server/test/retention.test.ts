@@ -13,7 +13,7 @@ import { API_ERRORS, type OrderView, type ReceiptLookupView } from '../../shared
 import type { AppConfig } from '../src/config';
 import { CryptoRepository } from '../src/repositories/crypto.repository';
 import { OrderRepository } from '../src/repositories/order.repository';
-import { PhotoStoreRepository } from '../src/repositories/photo-store.repository';
+import { FilePhotoStore } from '../src/repositories/photo-store.repository';
 import { PURGE_PHOTOS_JOB, RetentionService } from '../src/services/retention.service';
 import {
   acceptingProcessor,
@@ -69,7 +69,7 @@ beforeAll(async () => {
   orderRepo = new OrderRepository(outbox.db, new CryptoRepository(config.encryptionKey));
   retention = new RetentionService({
     orders: orderRepo,
-    photos: new PhotoStoreRepository(path.join(data.dir, 'photos'), new CryptoRepository(config.encryptionKey)),
+    photos: new FilePhotoStore(path.join(data.dir, 'photos'), new CryptoRepository(config.encryptionKey)),
     clock,
     retentionDays: RETENTION_DAYS,
   });
@@ -265,7 +265,7 @@ describe('the purge job', () => {
   });
 
   it('finishes a run interrupted between the mark and the delete (files of a marked order go)', async () => {
-    const store = new PhotoStoreRepository(path.join(data.dir, 'photos'), new CryptoRepository(config.encryptionKey));
+    const store = new FilePhotoStore(path.join(data.dir, 'photos'), new CryptoRepository(config.encryptionKey));
     // As if the process died after committing the mark: the receipt image is still on disk.
     await store.put(haikou.id, haikou.receipt!.number, 'receipt', Buffer.from('left behind'));
     expect(filesOf(haikou.id)).toEqual([`${haikou.receipt!.number}.receipt`]);
@@ -274,7 +274,7 @@ describe('the purge job', () => {
   });
 
   it('leaves alone a new upload to a purged order (stored before the commit that clears the mark)', async () => {
-    const store = new PhotoStoreRepository(path.join(data.dir, 'photos'), new CryptoRepository(config.encryptionKey));
+    const store = new FilePhotoStore(path.join(data.dir, 'photos'), new CryptoRepository(config.encryptionKey));
     // As if the owner's new photo were on disk while the upload's commit is still to come.
     await store.put(touched.id, 'newupload-0001', 'original', Buffer.from('a new photo'));
     expect(await retention.purgeDue()).toEqual({ purged: 0, leftovers: 0 });
