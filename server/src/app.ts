@@ -72,6 +72,9 @@ export interface AppDeps {
   wechat?: WeChatApi;
   /** Draws a receipt image (default: the media repository's renderer). */
   renderReceipt?: typeof renderReceipt;
+  /** How old a stored file must be before the start-up sweep may remove it (default: the
+   * store's own — 0 for files, S3_SWEEP_GRACE_MS on a shared bucket). */
+  sweepGraceMs?: number;
   /** The notification dispatcher's retry schedule (default DISPATCH_DEFAULTS; polls every jobPollMs). */
   notifications?: Partial<Omit<DispatcherOptions, 'pollMs' | 'leaseMs'>>;
 }
@@ -199,7 +202,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // before any job or request runs.
     // On a shared bucket, only what is older than the grace: another instance may be between
     // storing an upload and committing its order right now.
-    const swept = await photoProcessing.sweep(Date.now() - photos.sweepGraceMs);
+    const swept = await photoProcessing.sweep(Date.now() - (deps.sweepGraceMs ?? photos.sweepGraceMs));
     if (swept > 0) app.log.info({ removed: swept, storage: photos.kind }, 'photo store: files left by an interrupted run removed');
     await runner.start();
     await dispatcher.start();

@@ -16,6 +16,8 @@ import {
   getOrder,
   jpegMarkers,
   login,
+  rawStoredFiles,
+  rawStoredObjects,
   statuses,
   tempDataDir,
   testApp,
@@ -30,10 +32,11 @@ const NAME = '张三丰';
 
 const data = tempDataDir();
 const pool = new PhotoPool({ size: 1 });
+const config = testConfig(data.dir);
 let app: FastifyInstance;
 
 beforeAll(async () => {
-  app = await testApp(testConfig(data.dir), { processor: pool });
+  app = await testApp(config, { processor: pool });
 });
 afterAll(async () => {
   await app?.close();
@@ -92,11 +95,11 @@ describe('an order from login to submission', () => {
     expect(byToken.rawPayload.equals(jpeg)).toBe(true);
   });
 
-  it('keeps no original once processed, and stores the photo encrypted', () => {
-    const files = allFiles(`${data.dir}/photos/${order.id}`);
-    expect(files.map((f) => f.split('.').pop())).toEqual(['photo']);
-    const stored = readFileSync(files[0]!);
-    expect(stored.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]))).toBe(false);
+  it('keeps no original once processed, and stores the photo encrypted', async () => {
+    // Files under <dataDir>/photos, or objects in the bucket when the suite runs on S3.
+    const files = await rawStoredFiles(config, order.id);
+    expect(files.map((f) => f.name.split('.').pop())).toEqual(['photo']);
+    expect(files[0]!.bytes.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]))).toBe(false);
   });
 
   it('takes the applicant and answers with masked values only', async () => {
@@ -152,10 +155,12 @@ describe('an order from login to submission', () => {
     expect(theirs.json()).toEqual([]);
   });
 
-  it('keeps the ID number and phone out of the database and photo store in plaintext', () => {
+  it('keeps the ID number and phone out of the database and photo store in plaintext', async () => {
     const files = allFiles(data.dir);
     expect(files.some((f) => f.endsWith('app.db'))).toBe(true);
-    const bytes = files.map((f) => readFileSync(f));
+    const inBucket = config.storage.kind === 's3' ? (await rawStoredObjects(config)).map((o) => o.bytes) : [];
+    if (config.storage.kind === 's3') expect(inBucket.length).toBeGreaterThan(0);
+    const bytes = [...files.map((f) => readFileSync(f)), ...inBucket];
     // Control: the name is stored in the clear, so the scan does see the rows.
     expect(bytes.some((b) => b.includes(Buffer.from(NAME)))).toBe(true);
     for (const secret of [ID_NUMBER, PHONE, ID_NUMBER.slice(6, 14)]) {

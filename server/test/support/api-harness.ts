@@ -45,6 +45,35 @@ export function testS3Env(prefix?: string): Record<string, string> | null {
   };
 }
 
+/**
+ * An S3 server of the test's own (the same @20minutes/s3rver scripts/services/s3.sh runs), in
+ * this process: for the store contract on S3 in every run, and for tests that stop the storage.
+ */
+export async function startTestS3(bucket = 'zphz-own'): Promise<{ env: Record<string, string>; port: number; close: () => Promise<void> }> {
+  const { default: S3rver } = await import('@20minutes/s3rver');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'zphz-s3-'));
+  const server = new S3rver({ address: '127.0.0.1', port: 0, directory: dir, silent: true, allowMismatchedSignatures: true, configureBuckets: [{ name: bucket, configs: [] }] });
+  const { port } = await server.run();
+  let closed = false;
+  return {
+    port,
+    env: {
+      S3_ENDPOINT: `http://127.0.0.1:${port}`,
+      S3_BUCKET: bucket,
+      S3_REGION: 'us-east-1',
+      S3_ACCESS_KEY_ID: 'S3RVER',
+      S3_SECRET_ACCESS_KEY: 'S3RVER',
+      S3_FORCE_PATH_STYLE: 'true',
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 /** Where the API suites keep photos: the S3 test server when TEST_S3_* is set (a fresh key
  * prefix per test app, so apps never see each other's objects), else files in the data dir. */
 export function testStorage(): StorageConfig {
@@ -65,6 +94,23 @@ export async function storedNames(config: AppConfig, orderId: string): Promise<s
   } finally {
     await store.close();
   }
+}
+
+/** The files stored for an order (name, kind, key, mtimeMs), as the store lists them. */
+export async function storedFiles(config: AppConfig, orderId: string) {
+  const store = await openTestStore(config);
+  try {
+    return await store.files(orderId);
+  } finally {
+    await store.close();
+  }
+}
+
+/** The raw bytes at rest of one order's files, `<key>.<kind>` → bytes. */
+export async function rawStoredFiles(config: AppConfig, orderId: string): Promise<{ name: string; bytes: Buffer }[]> {
+  return (await rawStoredObjects(config))
+    .filter((o) => o.name.startsWith(`${orderId}/`))
+    .map((o) => ({ name: o.name.slice(orderId.length + 1), bytes: o.bytes }));
 }
 
 /** The raw bytes at rest of everything in the photo store — files on disk, or the objects in
