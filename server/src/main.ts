@@ -6,13 +6,29 @@ import { buildApp } from './app';
 import { authModeOf, loadConfig } from './config';
 import { startStandin, type WeChatStandin } from './wechat/standin';
 
-const config = loadConfig();
+/** A setting that stops the start (a bad S3_*, PORT…): one JSON log line naming it, exit 1, nothing
+ * listening — not a stack trace, not a half-started server. */
+function refuseToStart(err: unknown): never {
+  const message = err instanceof Error ? err.message : String(err);
+  console.error(JSON.stringify({ level: 60, time: Date.now(), msg: `could not start: ${message}` }));
+  process.exit(1);
+}
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig();
+} catch (err) {
+  refuseToStart(err);
+}
 let standin: WeChatStandin | null = null;
 if (config.wechat.mode === 'standin') {
   const { appid, secret, publicUrl, standinPort } = config.wechat;
   standin = await startStandin({ port: standinPort, appid, secret, publicUrl });
 }
-const app = await buildApp({ config, logger: { level: process.env.LOG_LEVEL || 'info' } });
+const app = await buildApp({ config, logger: { level: process.env.LOG_LEVEL || 'info' } }).catch(async (err: unknown) => {
+  await standin?.close().catch(() => undefined);
+  return refuseToStart(err);
+});
 
 async function close(): Promise<void> {
   await app.close();
@@ -37,7 +53,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 try {
   await app.listen({ port: config.port, host: config.host });
-  app.log.info({ dataDir: config.dataDir, authMode: authModeOf(config) }, `照片回执 server on http://${config.host}:${config.port}/`);
+  app.log.info({ dataDir: config.dataDir, authMode: authModeOf(config), storage: config.storage.kind }, `照片回执 server on http://${config.host}:${config.port}/`);
   if (standin) app.log.info(`WeChat stand-in on ${standin.url}/__standin (sent messages); its codes open ${config.wechat.publicUrl}`);
   else app.log.info({ apiBase: config.wechat.apiBase }, 'WeChat API');
 } catch (err) {
