@@ -14,7 +14,6 @@ import { JobRunner, type JobRunnerOptions } from './jobs/job-runner';
 import { registerDrawReceipt, registerExpireReceipts } from './jobs/receipts.job';
 import { registerPurgePhotos } from './jobs/purge-photos.job';
 import { registerProcessPhoto } from './jobs/process-photo.job';
-import { runWithRequestId } from './jobs/request-context';
 import { PhotoPool } from './photo/pool';
 import { systemClock, type Clock } from './repositories/clock.repository';
 import { CryptoRepository } from './repositories/crypto.repository';
@@ -24,7 +23,14 @@ import { LocalStaffFile } from './repositories/local-staff.repository';
 import { readImageHeader, renderReceipt } from './repositories/media.repository';
 import { NotificationRepository } from './repositories/notification.repository';
 import { OrderRepository } from './repositories/order.repository';
-import { PhotoStoreRepository } from './repositories/photo-store.repository';
+import { FilePhotoStore, type PhotoStoreRepository } from './repositories/photo-store.repository';
+import { openS3PhotoStore } from './repositories/s3-photo-store.repository';
+import { OperationsRepository } from './repositories/operations.repository';
+import { AppMetrics } from './observability/metrics';
+import { requestIdGenerator, runWithRequestId } from './observability/request-context';
+import { healthRoutes } from './routes/health.routes';
+import { metricsRoutes } from './routes/metrics.routes';
+import { HealthService } from './services/health.service';
 import { UserRepository } from './repositories/user.repository';
 import { DISPATCH_DEFAULTS, NotificationDispatcher, type DispatcherOptions } from './notifications/notification-dispatcher';
 import { eligibilityRoutes } from './routes/eligibility.routes';
@@ -67,6 +73,9 @@ export interface AppDeps {
   wechat?: WeChatApi;
   /** Draws a receipt image (default: the media repository's renderer). */
   renderReceipt?: typeof renderReceipt;
+  /** How old a stored file must be before the start-up sweep may remove it (default: the
+   * store's own — 0 for files, S3_SWEEP_GRACE_MS on a shared bucket). */
+  sweepGraceMs?: number;
   /** The notification dispatcher's retry schedule (default DISPATCH_DEFAULTS; polls every jobPollMs). */
   notifications?: Partial<Omit<DispatcherOptions, 'pollMs' | 'leaseMs'>>;
   /**
@@ -84,6 +93,31 @@ const NO_ENGINE: PhotoProcessor = {
   close: async () => undefined,
 };
 
+/**
+ * The photo store `config.storage` names: files under `<dataDir>/photos`, or the S3 bucket once
+ * it answered (a bad S3 setting throws a StorageConfigError naming it, before anything starts).
+ */
+export async function openPhotoStore(config: AppConfig, crypto: CryptoRepository): Promise<PhotoStoreRepository> {
+  if (config.storage.kind === 's3') return openS3PhotoStore(config.storage, crypto);
+  return new FilePhotoStore(path.join(config.dataDir, 'photos'), crypto);
+}
+
+/**
+ * Request ids and latency: every answer carries X-Request-Id (a trusted proxy's, else a new
+ * UUID; fastify logs it as `requestId` on the request's lines), the id is the request context
+ * services see (observability/request-context.ts), and each answer is timed by route pattern.
+ */
+function observeRequests(app: FastifyInstance, metrics: AppMetrics): void {
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    runWithRequestId(request.id, done);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
   const clock = deps.clock ?? systemClock;
@@ -95,34 +129,47 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // fastify turns Node's 5-minute request timeout off; a request (a slow 20 MB upload included)
     // gets as long, then the socket closes.
     requestTimeout: 300_000,
+    requestIdHeader: false,
+    genReqId: requestIdGenerator(config.trustProxy),
+    requestIdLogLabel: 'requestId',
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   const role = deps.role ?? 'all';
+  // PHOTO_WORKERS=0: an API instance; the jobs are the worker processes' (npm run worker).
+  const runsJobs = role === 'worker' || config.poolSize !== 0;
+  if (role === 'worker' && config.poolSize === 0) throw new Error('PHOTO_WORKERS=0: a worker needs at least one engine worker');
+  // Storage first: a bad S3 setting stops here, before the database opens or anything runs.
+  const crypto = new CryptoRepository(config.encryptionKey);
+  const photos = await openPhotoStore(config, crypto);
+  let db: Awaited<ReturnType<typeof openDatabase>>;
+  try {
+    db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolMax: config.databasePoolMax });
+  } catch (err) {
+    await photos.close();
+    throw err;
+  }
+  const operations = new OperationsRepository(db);
+  const metrics = new AppMetrics(operations);
+  observeRequests(app, metrics);
   // Headers, CORS and rate limits: before any route, so every route and every answer gets them
   // (a worker has no routes).
   if (role !== 'worker') registerSecurity(app, { config, clock });
   // Nothing here takes text/plain: fewer ways to smuggle a body past the JSON parser.
   app.removeContentTypeParser('text/plain');
 
-  // PHOTO_WORKERS=0: an API instance; the jobs are the worker processes' (npm run worker).
-  const runsJobs = role === 'worker' || config.poolSize !== 0;
-  if (role === 'worker' && config.poolSize === 0) throw new Error('PHOTO_WORKERS=0: a worker needs at least one engine worker');
-  const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolMax: config.databasePoolMax });
   // Alone on its database: one process serving and running jobs on SQLite. Anywhere else other
   // processes may hold jobs and notification claims right now: leases decide, not this start.
   const aloneOnDatabase = engineOf(db) === 'sqlite' && role === 'all';
   const ownsProcessor = !deps.processor && runsJobs;
-  const processor: PhotoProcessor = deps.processor ?? (runsJobs ? new PhotoPool(config.poolSize ? { size: config.poolSize } : {}) : NO_ENGINE);
+  const processor: PhotoProcessor = metrics.timeProcessor(deps.processor ?? (runsJobs ? new PhotoPool(config.poolSize ? { size: config.poolSize } : {}) : NO_ENGINE));
 
-  const wechat: WeChatApi = deps.wechat ?? new WeChatClient(config.wechat, { clock, log: app.log });
-  const crypto = new CryptoRepository(config.encryptionKey);
+  const wechat: WeChatApi = metrics.countNotifications(deps.wechat ?? new WeChatClient(config.wechat, { clock, log: app.log }));
   const users = new UserRepository(db);
   const orderRepo = new OrderRepository(db, crypto);
   const jobRepo = new JobRepository(db);
-  const photos = new PhotoStoreRepository(path.join(config.dataDir, 'photos'), crypto);
   const notificationRepo = new NotificationRepository(db);
 
   const registry = new JobRegistry();
@@ -187,15 +234,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       notifications.remindExpiring().catch((err: unknown) => app.log.error({ err }, 'could not write expiry reminders')),
     ]);
   let expiryTimer: NodeJS.Timeout | null = null;
-  // The request's id travels with the work it starts: a job queued while serving it records it.
-  app.addHook('onRequest', (request, _reply, done) => runWithRequestId(request.id, done));
   app.addHook('onReady', async () => {
     if (!runsJobs) return;
     // What a crash left in the photo store (temporary files, originals no job will read) goes
-    // before any job or request runs. Where other processes share the store, a file younger than
-    // the longest upload (requestTimeout) may be one of theirs in flight: left for a later start.
-    const swept = await photoProcessing.sweep(Date.now() - (aloneOnDatabase ? 0 : 600_000));
-    if (swept > 0) app.log.info({ removed: swept }, 'photo store: files left by an interrupted run removed');
+    // before any job or request runs. Where other processes share the database and the store, a
+    // file younger than the longest upload (requestTimeout) may be one of theirs in flight, and
+    // on a shared bucket another instance may be between storing an upload and committing its
+    // order: those are left for a later start.
+    const grace = deps.sweepGraceMs ?? (aloneOnDatabase ? photos.sweepGraceMs : Math.max(photos.sweepGraceMs, 600_000));
+    const swept = await photoProcessing.sweep(Date.now() - grace);
+    if (swept > 0) app.log.info({ removed: swept, storage: photos.kind }, 'photo store: files left by an interrupted run removed');
     await runner.start();
     await dispatcher.start();
     await queueExpiry();
@@ -211,12 +259,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (ownsProcessor) await processor.close();
     await runner.drain();
     await db.destroy();
+    await photos.close();
   });
 
   if (role === 'worker') return app;
   const printSheets = new PrintSheetService({ orders: orderRepo, photos, orderViews: orders });
   const services: RouteServices = { auth, orders, review, receipts, printSheets, wechat: new WeChatService({ config, wechat, log: app.log }), notifications, handoff };
   await app.register(fastifyMultipart, { limits: { fileSize: PHOTO_MAX_BYTES, files: 1, fields: 10, parts: 12, fieldSize: 1024, fieldNameSize: 100, headerPairs: 100 } });
+  await app.register(healthRoutes, { health: new HealthService({ operations, photos, log: app.log }) });
+  await app.register(metricsRoutes, { metrics, token: config.metricsToken });
   await app.register(publicRoutes, { services });
   await app.register(eligibilityRoutes);
   await app.register(wechatRoutes, { services });

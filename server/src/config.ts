@@ -75,6 +75,71 @@ export interface AppConfig {
   jobPollMs: number;
   /** Where the built h5 app lives (served on `/`). */
   h5Dir: string;
+  /** Where photos and receipt images are kept (docs/storage.md). */
+  storage: StorageConfig;
+  /** METRICS_TOKEN: when set, GET /metrics wants `Authorization: Bearer <token>`; unset, it
+   *  answers only to clients on the loopback interface. */
+  metricsToken: string | null;
+}
+
+/** `files`: sealed files under `<dataDir>/photos` (one machine; the default). `s3`: sealed
+ *  objects in an S3-compatible bucket (AWS S3, Tencent COS, Aliyun OSS, MinIO…), when every
+ *  S3_* setting below is given. */
+export type StorageConfig = { kind: 'files' } | S3StorageConfig;
+
+export interface S3StorageConfig {
+  kind: 's3';
+  endpoint: string;
+  bucket: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** S3_FORCE_PATH_STYLE=true: `endpoint/bucket/key` instead of `bucket.endpoint/key` (local
+   *  servers; COS and OSS want the virtual-host style, the default). */
+  forcePathStyle: boolean;
+  /** S3_PREFIX: every key starts with it (several deployments in one bucket); '' by default. */
+  prefix: string;
+}
+
+/** The settings that turn S3 storage on; all of them or none. */
+export const S3_REQUIRED = ['S3_ENDPOINT', 'S3_BUCKET', 'S3_REGION', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
+
+/** S3_* settings → where photos are kept. A partial set is an error naming what is missing:
+ *  half an S3 configuration silently falling back to local files would lose photos on a fleet. */
+export function loadStorageConfig(env: NodeJS.ProcessEnv): StorageConfig {
+  const value = (name: string) => env[name]?.trim() ?? '';
+  const given = S3_REQUIRED.filter((name) => value(name) !== '');
+  const optional = ['S3_FORCE_PATH_STYLE', 'S3_PREFIX'].filter((name) => value(name) !== '');
+  if (given.length === 0) {
+    if (optional.length > 0) throw new Error(`${optional.join(', ')} set without S3 storage: also set ${S3_REQUIRED.join(', ')}`);
+    return { kind: 'files' };
+  }
+  const missing = S3_REQUIRED.filter((name) => value(name) === '');
+  if (missing.length > 0) throw new Error(`S3 storage is half configured: ${missing.join(', ')} missing (${S3_REQUIRED.join(', ')} are set together)`);
+  let endpoint: URL;
+  try {
+    endpoint = new URL(value('S3_ENDPOINT'));
+  } catch {
+    throw new Error(`S3_ENDPOINT must be a URL like https://cos.ap-guangzhou.myqcloud.com, got "${value('S3_ENDPOINT')}"`);
+  }
+  if (endpoint.protocol !== 'https:' && endpoint.protocol !== 'http:') throw new Error(`S3_ENDPOINT must be an http(s) URL, got "${value('S3_ENDPOINT')}"`);
+  const bucket = value('S3_BUCKET');
+  // The S3 rules (COS and OSS apply the same or stricter): 3–63 of a-z 0-9 . -, starting and ending alphanumeric.
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new Error(`S3_BUCKET "${bucket}" is not a valid bucket name (3–63 lower-case letters, digits, dots, hyphens)`);
+  const pathStyle = value('S3_FORCE_PATH_STYLE');
+  if (pathStyle !== '' && pathStyle !== 'true' && pathStyle !== 'false') throw new Error(`S3_FORCE_PATH_STYLE must be true or false, got "${pathStyle}"`);
+  const prefix = value('S3_PREFIX');
+  if (prefix !== '' && !/^([A-Za-z0-9_.-]+\/)+$/.test(prefix)) throw new Error(`S3_PREFIX must be folder names ending in /, e.g. zphz/prod/; got "${prefix}"`);
+  return {
+    kind: 's3',
+    endpoint: endpoint.toString().replace(/\/$/, ''),
+    bucket,
+    region: value('S3_REGION'),
+    accessKeyId: value('S3_ACCESS_KEY_ID'),
+    secretAccessKey: value('S3_SECRET_ACCESS_KEY'),
+    forcePathStyle: pathStyle === 'true',
+    prefix,
+  };
 }
 
 export interface RateLimit {
@@ -278,5 +343,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jobLeaseMs: positiveInt(env.JOB_LEASE_MS, 30_000, 'JOB_LEASE_MS'),
     jobPollMs: positiveInt(env.JOB_POLL_MS, 1000, 'JOB_POLL_MS'),
     h5Dir: path.resolve(env.H5_DIR || 'dist/h5'),
+    storage: loadStorageConfig(env),
+    metricsToken: env.METRICS_TOKEN?.trim() || null,
   };
 }

@@ -32,7 +32,7 @@ async function startApi(config: AppConfig): Promise<void> {
   try {
     await app.listen({ port: config.port, host: config.host });
     app.log.info(
-      { dataDir: config.dataDir, database: config.databaseUrl ? 'postgres' : 'sqlite', runsJobs: config.poolSize !== 0, authMode: authModeOf(config) },
+      { dataDir: config.dataDir, database: config.databaseUrl ? 'postgres' : 'sqlite', storage: config.storage.kind, runsJobs: config.poolSize !== 0, authMode: authModeOf(config) },
       `照片回执 server on http://${config.host}:${config.port}/`,
     );
     if (standin) app.log.info(`WeChat stand-in on ${standin.url}/__standin (sent messages); its codes open ${config.wechat.publicUrl}`);

@@ -3,7 +3,7 @@
  * keeps failing ends in needs_retake with a note, and the runner will not start with a job it
  * cannot run.
  */
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { loadEncryptionKey, PHOTO_MAX_BYTES } from '../src/config';
 import { INPUT_LIMITS } from '../src/photo/engine';
 import { PROCESSING_FAILED_NOTE } from '../src/services/order.service';
 import {
-  allFiles,
+  storedNames,
   createOrder,
   fakeProcessor,
   fakeReport,
@@ -82,7 +82,7 @@ describe('an interrupted photo job', () => {
     // The runner marks the job done just after the order's transition: give it a moment.
     for (let i = 0; i < 50 && jobRows(data.dir)[0]?.status !== 'done'; i++) await new Promise((r) => setTimeout(r, 100));
     expect(jobRows(data.dir).map((j) => j.status)).toEqual(['done']);
-    expect(allFiles(path.join(data.dir, 'photos', id)).map((f) => path.extname(f))).toEqual(['.photo']);
+    expect(await storedNames(config, id)).toEqual([expect.stringMatching(/\.photo$/)]);
   });
   it('is given up, not run again, once it has been interrupted as often as it may be tried', async () => {
     const data = tempDataDir();
@@ -117,7 +117,8 @@ describe('an engine that keeps failing', () => {
     const engine = fakeProcessor(async () => {
       throw new Error('worker crashed');
     });
-    const app = await testApp(testConfig(data.dir), { processor: engine });
+    const config = testConfig(data.dir);
+    const app = await testApp(config, { processor: engine });
     cleanups.push(() => app.close());
     const token = await login(app);
     const { id } = await createOrder(app, token);
@@ -128,7 +129,7 @@ describe('an engine that keeps failing', () => {
     expect(order).toMatchObject({ status: 'needs_retake', report: null, photoUrl: null });
     expect(order.history.at(-1)).toMatchObject({ from: 'processing', to: 'needs_retake', event: 'photo_rejected', actor: 'system', note: PROCESSING_FAILED_NOTE });
     expect(jobRows(data.dir)).toEqual([{ name: 'process-photo', status: 'failed', attempts: 3, last_error: 'worker crashed' }]);
-    expect(existsSync(path.join(data.dir, 'photos', id)) ? allFiles(path.join(data.dir, 'photos', id)) : []).toEqual([]);
+    expect(await storedNames(config, id)).toEqual([]);
   });
 
   it('recovers on a retry before the third attempt', async () => {

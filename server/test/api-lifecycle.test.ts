@@ -18,6 +18,8 @@ import {
   getOrder,
   jpegMarkers,
   login,
+  rawStoredFiles,
+  rawStoredObjects,
   statuses,
   tempDataDir,
   testApp,
@@ -98,11 +100,11 @@ describe('an order from login to submission', () => {
     expect(byToken.rawPayload.equals(jpeg)).toBe(true);
   });
 
-  it('keeps no original once processed, and stores the photo encrypted', () => {
-    const files = allFiles(`${data.dir}/photos/${order.id}`);
-    expect(files.map((f) => f.split('.').pop())).toEqual(['photo']);
-    const stored = readFileSync(files[0]!);
-    expect(stored.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]))).toBe(false);
+  it('keeps no original once processed, and stores the photo encrypted', async () => {
+    // Files under <dataDir>/photos, or objects in the bucket when the suite runs on S3.
+    const files = await rawStoredFiles(config, order.id);
+    expect(files.map((f) => f.name.split('.').pop())).toEqual(['photo']);
+    expect(files[0]!.bytes.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]))).toBe(false);
   });
 
   it('takes the applicant and answers with masked values only', async () => {
@@ -161,8 +163,10 @@ describe('an order from login to submission', () => {
   it('keeps the ID number and phone out of the database and photo store in plaintext', async () => {
     const files = allFiles(data.dir);
     if (TEST_ENGINE === 'sqlite') expect(files.some((f) => f.endsWith('app.db'))).toBe(true);
+    const inBucket = config.storage.kind === 's3' ? (await rawStoredObjects(config)).map((o) => o.bytes) : [];
+    if (config.storage.kind === 's3') expect(inBucket.length).toBeGreaterThan(0);
     // On PostgreSQL the database is not in the data directory: every row of it, as text.
-    const bytes = [...files.map((f) => readFileSync(f)), ...(await databaseRowsAsText(config))];
+    const bytes = [...files.map((f) => readFileSync(f)), ...inBucket, ...(await databaseRowsAsText(config))];
     // Control: the name is stored in the clear, so the scan does see the rows.
     expect(bytes.some((b) => b.includes(Buffer.from(NAME)))).toBe(true);
     for (const secret of [ID_NUMBER, PHONE, ID_NUMBER.slice(6, 14)]) {

@@ -3,8 +3,6 @@
  * because the photo's checks do not matter here): claim races, reject → resubmit → approve,
  * image numbers, the receipt PNG (QR decoded), counter look-up permissions, use and expiry.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +32,8 @@ import {
   uploadPhoto,
   waitUntilProcessed,
   MovableClock,
+  rawStoredFiles,
+  storedFiles,
 } from './support/api-harness';
 import { decodeQr } from './support/qr';
 
@@ -202,9 +202,9 @@ describe('the receipt image', () => {
       .toBuffer();
     expect(await decodeQr(code)).toBe(order.receipt!.number);
     // Drawn once and kept sealed: the next fetch is the same file, and no PNG lies on disk.
-    const kept = readdirSync(path.join(data.dir, 'photos', order.id)).find((f) => f.endsWith('.receipt'));
-    expect(kept).toBe(`${order.receipt!.number}.receipt`);
-    expect(readFileSync(path.join(data.dir, 'photos', order.id, kept!)).subarray(0, 8).equals(png.subarray(0, 8))).toBe(false);
+    const kept = (await rawStoredFiles(config, order.id)).find((f) => f.name.endsWith('.receipt'));
+    expect(kept?.name).toBe(`${order.receipt!.number}.receipt`);
+    expect(kept!.bytes.subarray(0, 8).equals(png.subarray(0, 8))).toBe(false);
     // The owner's token works too; someone else's does not; nobody → 401.
     const again = await get(app, `/api/orders/${order.id}/receipt.png`, applicant);
     expect(again.statusCode).toBe(200);
@@ -215,10 +215,10 @@ describe('the receipt image', () => {
 
   it('is drawn by a job right after the approval, so the first request finds it ready', async () => {
     const order = await approvedOrder(app, applicant, reviewer);
-    const file = path.join(data.dir, 'photos', order.id, `${order.receipt!.number}.receipt`);
-    const drawnAt = await eventually('the receipt drawn without a request', () => existsSync(file) && statSync(file).mtimeMs);
+    const receipt = async () => (await storedFiles(config, order.id)).find((f) => f.name === `${order.receipt!.number}.receipt`);
+    const drawnAt = await eventually('the receipt drawn without a request', async () => (await receipt())?.mtimeMs);
     expect((await get(app, order.receiptUrl!)).statusCode).toBe(200);
-    expect(statSync(file).mtimeMs, 'served as kept, not drawn again').toBe(drawnAt);
+    expect((await receipt())?.mtimeMs, 'served as kept, not drawn again').toBe(drawnAt);
   });
 
   it('is drawn once even when the applicant asks while the job is still drawing it', async () => {

@@ -4,8 +4,6 @@
  * chain the state machine allows (no lost update). Each race runs several rounds, with the
  * requests fired together through the real app and real SQLite.
  */
-import { readdirSync } from 'node:fs';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderView, ReceiptLookupView, ReviewOrderView, ReviewQueueItem } from '../../shared/api';
@@ -36,6 +34,7 @@ import {
   uploadPhoto,
   waitUntilProcessed,
   MovableClock,
+  storedNames,
 } from './support/api-harness';
 
 const ROUNDS = 5;
@@ -243,9 +242,8 @@ describe('concurrent uploads to one order', () => {
         expectConsistentHistory(view);
         // The kept photo is the last winning upload's; nothing else of this order lies in the store
         // (a finished job deletes its original just after).
-        const dir = path.join(data.dir, 'photos', order.id);
-        const files = await eventually('the original deleted', () => {
-          const names = readdirSync(dir);
+        const files = await eventually('the original deleted', async () => {
+          const names = await storedNames(config, order.id);
           return names.every((n) => n.endsWith('.photo')) && names;
         });
         expect(files).toHaveLength(1);

@@ -24,7 +24,7 @@ import type { OrderView } from '../../shared/api';
 import { orderDetailPage } from '../../shared/wechat';
 import { openDatabase, type AppDb } from '../src/db/database';
 import { CryptoRepository } from '../src/repositories/crypto.repository';
-import { PhotoStoreRepository } from '../src/repositories/photo-store.repository';
+import { FilePhotoStore } from '../src/repositories/photo-store.repository';
 import { startStandin, type WeChatStandin } from '../src/wechat/standin';
 import { freePort, ServerProcess } from '../../e2e/support/server';
 import { allFiles, eventually, fixture, TEST_APPLICANT, tempDataDir } from './support/api-harness';
@@ -153,7 +153,7 @@ describe('SIGKILL and restart', () => {
     // What a kill at other instants leaves, which the test cannot time exactly: a temporary file
     // of a photo write cut short, and an original stored by an upload whose order was never
     // committed. Both are written the way the store writes them (sealed, same names).
-    const store = new PhotoStoreRepository(path.join(data.dir, 'photos'), new CryptoRepository(key));
+    const store = new FilePhotoStore(path.join(data.dir, 'photos'), new CryptoRepository(key));
     const first = orders[0]!.id;
     writeFileSync(path.join(data.dir, 'photos', first, `crashcrashcrash1.photo.99999-deadbeef.tmp`), randomBytes(4096));
     await store.put(first, 'uncommittedupload1', 'original', fixture(PHOTOS[0]!));

@@ -15,7 +15,7 @@
  * - filenames with path segments are ignored: nothing is written outside the photo store.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -28,8 +28,6 @@ import { API_ERRORS, type ApiErrorCode, type OrderView } from '../../shared/api'
 import { PHOTO_MAX_BYTES, type AppConfig } from '../src/config';
 import { INPUT_LIMITS, processPhoto } from '../src/photo/engine';
 import { readImageHeader } from '../src/repositories/media.repository';
-import { CryptoRepository } from '../src/repositories/crypto.repository';
-import { PhotoStoreRepository } from '../src/repositories/photo-store.repository';
 import { checkUpload, UPLOAD_MAX_PIXELS } from '../src/services/image-format';
 import {
   allFiles,
@@ -50,6 +48,10 @@ import {
   testApp,
   testConfig,
   waitUntilProcessed,
+  openTestStore,
+  rawStoredFiles,
+  rawStoredObjects,
+  storedNames,
 } from './support/api-harness';
 
 const data = tempDataDir();
@@ -83,9 +85,9 @@ function put(orderId: string, bytes: Buffer, { filename = 'photo.jpg', type = 'i
   return app.inject({ method: 'PUT', url: `/api/orders/${orderId}/photo`, headers: { ...auth(owner), ...body.headers }, payload: body.payload });
 }
 
-function storeFiles(orderId: string): string[] {
-  const dir = path.join(data.dir, 'photos', orderId);
-  return existsSync(dir) ? readdirSync(dir) : [];
+/** The order's stored names (files, or objects in the bucket when the suite runs on S3). */
+function storeFiles(orderId: string): Promise<string[]> {
+  return storedNames(config, orderId);
 }
 
 /** The server answers health and a normal request for someone else; the refused order is untouched. */
@@ -96,7 +98,7 @@ async function expectStillServing(refusedOrderId?: string) {
   expect(list.json<OrderView[]>().map((o) => o.id)).toContain(otherOrder.id);
   if (refusedOrderId) {
     expect((await getOrder(app, owner, refusedOrderId)).status).toBe('draft');
-    expect(storeFiles(refusedOrderId)).toEqual([]);
+    expect(await storeFiles(refusedOrderId)).toEqual([]);
   }
 }
 
@@ -509,7 +511,7 @@ describe('inputs a phone can give that work (real engine)', () => {
       expect(order.report === null || order.report.failures.length > 0).toBe(true);
     }
     // The original is gone once processed (deleted just after the verdict is recorded).
-    await eventually('the original deleted', () => storeFiles(a.orderId!).every((f) => !f.endsWith('.original')));
+    await eventually('the original deleted', async () => (await storeFiles(a.orderId!)).every((f) => !f.endsWith('.original')));
   }, 150_000);
 
   it('filenames with path segments are ignored: nothing is written outside the photo store', async () => {
@@ -522,10 +524,10 @@ describe('inputs a phone can give that work (real engine)', () => {
     for (const file of candidates) expect(existsSync(file), file).toBe(false);
     for (const file of allFiles(data.dir)) expect(file).not.toContain(EVIL);
     // Only sealed files named by our own ids (no temporary files left) live in the store.
-    await eventually('every original deleted', () => allFiles(path.join(data.dir, 'photos')).every((f) => !f.endsWith('.original')));
-    for (const file of allFiles(path.join(data.dir, 'photos'))) {
-      expect(path.relative(path.join(data.dir, 'photos'), file)).toMatch(/^[A-Za-z0-9_-]{8,64}\/[A-Za-z0-9_-]{8,64}\.(photo|receipt)$/);
-    }
+    await eventually('every original deleted', async () => (await rawStoredObjects(config)).every((f) => !f.name.endsWith('.original')));
+    const stored = await rawStoredObjects(config);
+    expect(stored.length).toBeGreaterThan(0);
+    for (const { name } of stored) expect(name).toMatch(/^[A-Za-z0-9_-]{8,64}\/[A-Za-z0-9_-]{8,64}\.(photo|receipt)$/);
   });
 
   it('EXIF with GPS is never stored or served: not in the photo (served or stored), not in the receipt', async () => {
@@ -548,13 +550,14 @@ describe('inputs a phone can give that work (real engine)', () => {
     expect(meta.xmp).toBeUndefined();
 
     // In the store: one sealed processed photo, no original; decrypted, it is as clean.
-    const files = await eventually('only the processed photo stored', () => {
-      const names = storeFiles(gps.orderId);
+    const files = await eventually('only the processed photo stored', async () => {
+      const names = await storeFiles(gps.orderId);
       return names.length === 1 && names[0]!.endsWith('.photo') && names;
     });
-    for (const f of files) expectClean(readFileSync(path.join(data.dir, 'photos', gps.orderId, f)), 'sealed file');
-    const store = new PhotoStoreRepository(path.join(data.dir, 'photos'), new CryptoRepository(config.encryptionKey));
+    for (const f of await rawStoredFiles(config, gps.orderId)) expectClean(f.bytes, 'sealed file');
+    const store = await openTestStore(config);
     const stored = await store.get(gps.orderId, files[0]!.split('.')[0]!, 'photo');
+    await store.close();
     expect(stored!.equals(served)).toBe(true);
 
     // The receipt drawn from it once approved.

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppDb } from '../src/db/database';
-import { runWithRequestId } from '../src/jobs/request-context';
+import { runWithRequestId } from '../src/observability/request-context';
 import { CryptoRepository } from '../src/repositories/crypto.repository';
 import { JobRepository } from '../src/repositories/job.repository';
 import { NotificationRepository } from '../src/repositories/notification.repository';

@@ -145,6 +145,8 @@ const upload = (who: Caller) =>
 const TABLE: Row[] = [
   // Open to everyone (a token, if sent, changes nothing).
   { route: 'GET /api/health', expect: ALL_200, request: () => ({ url: '/api/health' }) },
+  // Whoever's token: without METRICS_TOKEN the metrics answer by the TCP peer (inject is loopback); operations.test.ts checks the rest.
+  { route: 'GET /metrics', expect: ALL_200, note: 'from loopback, no METRICS_TOKEN', request: () => ({ url: '/metrics' }) },
   { route: 'GET /api/catalog', expect: ALL_200, request: () => ({ url: '/api/catalog' }) },
   { route: 'GET /api/client-config', expect: ALL_200, request: () => ({ url: '/api/client-config' }) },
   {

@@ -17,7 +17,7 @@ import { idCheckChar } from '../../shared/identity';
 import type { AppConfig } from '../src/config';
 import { CryptoRepository } from '../src/repositories/crypto.repository';
 import { OrderRepository } from '../src/repositories/order.repository';
-import { type PhotoKind, PhotoStoreRepository } from '../src/repositories/photo-store.repository';
+import type { PhotoKind } from '../src/repositories/photo-store.repository';
 import {
   acceptingProcessor,
   addApiKey,
@@ -34,6 +34,8 @@ import {
   tempDataDir,
   testApp,
   testConfig,
+  openTestStore,
+  rawStoredObjects,
 } from './support/api-harness';
 
 /** An ID number whose check character is X (typed in lower case: the API normalises it). */
@@ -148,22 +150,22 @@ describe('the data directory while the server runs', () => {
   });
 
   it('keeps photos and receipt images sealed: no JPEG, PNG or EXIF bytes in the photo store', async () => {
-    const root = path.join(data.dir, 'photos');
-    const stored = allFiles(root);
-    expect(stored.map((f) => path.extname(f)).sort()).toEqual(['.photo', '.receipt']);
-    const store = new PhotoStoreRepository(root, new CryptoRepository(config.encryptionKey));
-    for (const file of stored) {
-      const sealed = readFileSync(file);
-      const name = path.relative(root, file);
+    // The files under <dataDir>/photos, or the objects in the bucket when the suite runs on S3.
+    const stored = await rawStoredObjects(config);
+    expect(stored.map((f) => path.extname(f.name)).sort()).toEqual(['.photo', '.receipt']);
+    const store = await openTestStore(config);
+    for (const { name, bytes: sealed } of stored) {
+      for (const secret of SECRETS) expect(sealed.includes(Buffer.from(secret, 'utf8')), `${name} holds ${secret}`).toBe(false);
       expect(IMAGE_SIGNATURES.some((sig) => sealed.subarray(0, sig.length).equals(sig)), `${name} starts like an image`).toBe(false);
       expect(IMAGE_MARKERS.filter((m) => sealed.includes(m)).map((m) => m.toString('latin1')), `${name} holds image markers`).toEqual([]);
       // Control: opened with the key, the same file is an image the checks above would have caught.
-      const [orderId, base] = name.split(path.sep) as [string, string];
+      const [orderId, base] = name.split('/') as [string, string];
       const kind = path.extname(base).slice(1) as PhotoKind;
       const opened = (await store.get(orderId, path.basename(base, `.${kind}`), kind))!;
       expect(IMAGE_SIGNATURES.some((sig) => opened.subarray(0, sig.length).equals(sig)), `${name} opens to an image`).toBe(true);
       expect(IMAGE_MARKERS.some((m) => opened.includes(m)), `${name} opens to bytes with an image marker`).toBe(true);
     }
+    await store.close();
   });
 
   it('audits every staff access to the order: who, what, when', async () => {

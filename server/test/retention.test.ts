@@ -5,7 +5,7 @@
  * never finished; orders under review keep theirs; the order stays with a purged marker, its files
  * answer 410; purging is audited, idempotent and finishes an interrupted run.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import { API_ERRORS, type OrderView, type ReceiptLookupView } from '../../shared
 import type { AppConfig } from '../src/config';
 import { CryptoRepository } from '../src/repositories/crypto.repository';
 import { OrderRepository } from '../src/repositories/order.repository';
-import { PhotoStoreRepository } from '../src/repositories/photo-store.repository';
+import type { PhotoStoreRepository } from '../src/repositories/photo-store.repository';
 import { PURGE_PHOTOS_JOB, RetentionService } from '../src/services/retention.service';
 import {
   acceptingProcessor,
@@ -26,6 +26,8 @@ import {
   localReviewer,
   login,
   openOutbox,
+  openTestStore,
+  storedNames,
   readyOrder,
   submit,
   submittedOrder,
@@ -49,6 +51,7 @@ let outbox: Awaited<ReturnType<typeof openOutbox>>;
 let orderRepo: OrderRepository;
 /** The service the app's job runs, on a second connection: asks what is due, or runs it again. */
 let retention: RetentionService;
+let store: PhotoStoreRepository;
 let applicant: string;
 let reviewer: string;
 let counter: string;
@@ -69,7 +72,7 @@ beforeAll(async () => {
   orderRepo = new OrderRepository(outbox.db, new CryptoRepository(config.encryptionKey));
   retention = new RetentionService({
     orders: orderRepo,
-    photos: new PhotoStoreRepository(path.join(data.dir, 'photos'), new CryptoRepository(config.encryptionKey)),
+    photos: (store = await openTestStore(config)),
     clock,
     retentionDays: RETENTION_DAYS,
   });
@@ -96,11 +99,15 @@ afterAll(async () => {
   clock.offsetMs = 0;
   await app?.close();
   await outbox?.close();
+  await store?.close();
   data.remove();
 });
 
 const orderDir = (id: string) => path.join(data.dir, 'photos', id);
-const filesOf = (id: string) => (existsSync(orderDir(id)) ? readdirSync(orderDir(id)).sort() : []);
+/** The order's stored names: files under <dataDir>/photos/<id>, or objects in the bucket on S3. */
+const filesOf = (id: string) => storedNames(config, id);
+/** Nothing of the order left in the store (for files, not even its folder). */
+const gone = async (id: string) => (await filesOf(id)).length === 0 && (config.storage.kind !== 'files' || !existsSync(orderDir(id)));
 const purgeRows = async (orderId: string) => (await orderRepo.auditLog({ orderId })).filter((a) => a.action === 'photo.purge');
 
 async function at(day: number): Promise<void> {
@@ -112,7 +119,7 @@ function purged(orderId: string): Promise<OrderView> {
   return eventually(`photos of ${orderId} purged`, async () => {
     const view = await getOrder(app, applicant, orderId);
     // The folder itself, not just its files: while it exists the sweep still has leftovers to do.
-    return view.photoPurgedAt && !existsSync(orderDir(orderId)) ? view : null;
+    return view.photoPurgedAt && (await gone(orderId)) ? view : null;
   });
 }
 
@@ -123,7 +130,7 @@ async function kept(...orders: OrderView[]): Promise<void> {
   // Give the sweep (every 100 ms) a few turns: it must not purge anything either.
   await new Promise((r) => setTimeout(r, 300));
   for (const order of orders) {
-    expect(filesOf(order.id).filter((f) => f.endsWith('.photo')), order.id).toHaveLength(1);
+    expect((await filesOf(order.id)).filter((f) => f.endsWith('.photo')), order.id).toHaveLength(1);
     expect((await getOrder(app, applicant, order.id)).photoPurgedAt, order.id).toBeNull();
   }
 }
@@ -132,7 +139,7 @@ describe('before anything is due', () => {
   it('keeps every file and queues no purge job', async () => {
     await kept(haikou, shenzhen, used, idle, touched, waiting);
     for (const order of [haikou, shenzhen, used]) {
-      expect(filesOf(order.id).filter((f) => !f.endsWith('.photo'))).toEqual([`${order.receipt!.number}.receipt`]);
+      expect((await filesOf(order.id)).filter((f) => !f.endsWith('.photo'))).toEqual([`${order.receipt!.number}.receipt`]);
     }
     const jobs = await outbox.db.selectFrom('jobs').select('name').where('name', '=', PURGE_PHOTOS_JOB).execute();
     expect(jobs).toEqual([]);
@@ -162,7 +169,7 @@ describe('an order that never finished', () => {
     ]);
     // The same run looked at the others: changed on day 20, waiting for review, receipts valid.
     for (const order of [touched, waiting, haikou, shenzhen, used]) {
-      expect(filesOf(order.id).some((f) => f.endsWith('.photo')), order.id).toBe(true);
+      expect((await filesOf(order.id)).some((f) => f.endsWith('.photo')), order.id).toBe(true);
       expect((await getOrder(app, applicant, order.id)).photoPurgedAt).toBeNull();
     }
   });
@@ -192,13 +199,13 @@ describe('an approved order', () => {
     await at(30 + RETENTION_DAYS - 1); // Haikou's receipt expired on day 30
     await eventually('the Haikou receipt expired', async () => (await getOrder(app, applicant, haikou.id)).status === 'expired');
     await kept(haikou);
-    expect(filesOf(haikou.id)).toContain(`${haikou.receipt!.number}.receipt`);
+    expect(await filesOf(haikou.id)).toContain(`${haikou.receipt!.number}.receipt`);
   });
 
   it('loses photo and receipt image RETENTION_DAYS after the receipt expired; the order stays', async () => {
     await at(30 + RETENTION_DAYS + 1);
     const view = await purged(haikou.id);
-    expect(existsSync(orderDir(haikou.id))).toBe(false);
+    expect(await gone(haikou.id)).toBe(true);
     expect(view).toMatchObject({ status: 'expired', photoUrl: null, receiptUrl: null });
     expect(view.receipt).toMatchObject({ number: haikou.receipt!.number });
     expect(view.history.map((h) => h.event)).toEqual(['create', 'upload_photo', 'photo_accepted', 'submit', 'start_review', 'approve', 'expire']);
@@ -265,23 +272,21 @@ describe('the purge job', () => {
   });
 
   it('finishes a run interrupted between the mark and the delete (files of a marked order go)', async () => {
-    const store = new PhotoStoreRepository(path.join(data.dir, 'photos'), new CryptoRepository(config.encryptionKey));
     // As if the process died after committing the mark: the receipt image is still on disk.
     await store.put(haikou.id, haikou.receipt!.number, 'receipt', Buffer.from('left behind'));
-    expect(filesOf(haikou.id)).toEqual([`${haikou.receipt!.number}.receipt`]);
-    await eventually('the leftover deleted by the sweep', () => !existsSync(orderDir(haikou.id)));
+    expect(await filesOf(haikou.id)).toEqual([`${haikou.receipt!.number}.receipt`]);
+    await eventually('the leftover deleted by the sweep', () => gone(haikou.id));
     expect((await purgeRows(haikou.id)).length).toBe(1);
   });
 
   it('leaves alone a new upload to a purged order (stored before the commit that clears the mark)', async () => {
-    const store = new PhotoStoreRepository(path.join(data.dir, 'photos'), new CryptoRepository(config.encryptionKey));
     // As if the owner's new photo were on disk while the upload's commit is still to come.
     await store.put(touched.id, 'newupload-0001', 'original', Buffer.from('a new photo'));
     expect(await retention.purgeDue()).toEqual({ purged: 0, leftovers: 0 });
     expect(await retention.hasDue()).toBe(false);
     // The app's own sweep (every 100 ms) leaves it too.
     await new Promise((r) => setTimeout(r, 300));
-    expect(filesOf(touched.id)).toEqual(['newupload-0001.original']);
+    expect(await filesOf(touched.id)).toEqual(['newupload-0001.original']);
     expect((await store.get(touched.id, 'newupload-0001', 'original'))!.toString()).toBe('a new photo');
   });
 });

@@ -13,7 +13,7 @@ import type { Clock } from '../repositories/clock.repository';
 import type { JobRecord, JobRepository } from '../repositories/job.repository';
 import type { JobRegistry } from './job-registry';
 import { backoffMs, PollLoop } from './poll-loop';
-import { runWithRequestId } from './request-context';
+import { runWithRequestId } from '../observability/request-context';
 
 export interface JobRunnerOptions {
   concurrency: number;

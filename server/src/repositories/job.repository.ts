@@ -9,13 +9,13 @@ import type { ExpressionBuilder, Selectable, Transaction } from 'kysely';
 import type { AppDb } from '../db/database';
 import { skipLocked } from '../db/engine';
 import type { DB, JobStatus, JobsTable } from '../db/schema';
-import { currentRequestId } from '../jobs/request-context';
+import { currentRequestId } from '../observability/request-context';
 
 export interface NewJob {
   name: string;
   payload: unknown;
   subject?: string | null;
-  /** Default: the request being served (see jobs/request-context.ts). */
+  /** Default: the request being served (see observability/request-context.ts). */
   requestId?: string | null;
 }
 

@@ -1,9 +1,13 @@
 /**
- * The photo store under `<dataDir>/photos/<orderId>/`: every file sealed with AES-256-GCM (a face
- * is sensitive personal information), written atomically, readable only by the server's user.
- * `original` is the upload as received, kept only until the job has processed it; `photo` is the
- * engine's output (no EXIF: the engine writes a bare JFIF); `receipt` is the rendered receipt,
- * kept under its image number.
+ * The photo store: every photo and receipt image sealed with AES-256-GCM (a face is sensitive
+ * personal information), under `<orderId>/<key>.<kind>`. `original` is the upload as received,
+ * kept only until the job has processed it; `photo` is the engine's output (no EXIF: the engine
+ * writes a bare JFIF); `receipt` is the rendered receipt, kept under its image number.
+ *
+ * Two implementations of one interface: `FilePhotoStore` (files under `<dataDir>/photos/`, one
+ * machine, the default) and `S3PhotoStore` (s3-photo-store.repository.ts: an S3-compatible
+ * bucket shared by every instance). Both seal the same way, with the same associated data, so a
+ * sealed object copied from one to the other opens, and one moved to another order does not.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
@@ -14,25 +18,82 @@ export type PhotoKind = 'original' | 'photo' | 'receipt';
 
 const KINDS: readonly string[] = ['original', 'photo', 'receipt'] satisfies PhotoKind[];
 
-/** A file found in an order's folder: a stored file, or a temporary one a crash left behind. */
+/** A file found under an order: a stored one, or a temporary one a crash left behind. */
 export type StoredFile = { name: string; mtimeMs: number } & ({ kind: PhotoKind; key: string } | { kind: 'temp' });
 
-const SAFE = /^[A-Za-z0-9_-]{8,64}$/;
+export const SAFE_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
-export class PhotoStoreRepository {
+/** What every photo store offers the services. */
+export interface PhotoStoreRepository {
+  /** `files` or `s3`: for logs and /api/health. */
+  readonly kind: 'files' | 's3';
+  /** How old a file must be before the start-up sweep may take it as left over: 0 when one
+   * process owns the store, more when other instances may be between storing an upload and
+   * committing its order right now. */
+  readonly sweepGraceMs: number;
+  /** Stores sealed; atomic: a reader sees the old file or the new one, never a part. */
+  put(orderId: string, key: string, kind: PhotoKind, bytes: Buffer): Promise<void>;
+  /** The opened bytes, or null when there is no such file. */
+  get(orderId: string, key: string, kind: PhotoKind): Promise<Buffer | null>;
+  /** Removes one file; a missing file is fine. */
+  delete(orderId: string, key: string, kind: PhotoKind): Promise<void>;
+  /** Retention: the order's files under `keys` (any kind); files under other keys stay. */
+  deleteKeys(orderId: string, keys: readonly string[]): Promise<void>;
+  /** The files under an order (names that are neither ours nor temporary are left out). */
+  files(orderId: string): Promise<StoredFile[]>;
+  /** The order's stored files under one of `keys`. */
+  filesUnder(orderId: string, keys: readonly string[]): Promise<StoredFile[]>;
+  /** Removes one file listed by `files`. */
+  remove(orderId: string, file: StoredFile): Promise<void>;
+  /** Ids of the orders that have something in the store (for the sweeps' leftover checks). */
+  orderIds(): Promise<string[]>;
+  /** Throws when the store cannot be used right now (for /api/health). */
+  check(): Promise<void>;
+  /** Releases connections (S3); nothing for files. */
+  close(): Promise<void>;
+}
+
+/** The associated data a file is sealed with: where it belongs. */
+export function photoAad(orderId: string, key: string, kind: PhotoKind): string {
+  return `photo:${orderId}/${key}.${kind}`;
+}
+
+/** `<key>.<kind>` (ours), `….tmp` (temporary) or null (anything else). */
+export function parseStoredName(name: string, mtimeMs: number): StoredFile | null {
+  const dot = name.indexOf('.');
+  const key = name.slice(0, dot);
+  const kind = name.slice(dot + 1);
+  if (name.endsWith('.tmp')) return { name, mtimeMs, kind: 'temp' };
+  if (dot > 0 && SAFE_ID.test(key) && KINDS.includes(kind)) return { name, mtimeMs, key, kind: kind as PhotoKind };
+  return null;
+}
+
+export function checkIds(orderId: string, key?: string): void {
+  // Ids come from our own random generator, but the check keeps names inside the store anyway.
+  if (!SAFE_ID.test(orderId) || (key !== undefined && !SAFE_ID.test(key))) throw new Error('invalid photo key');
+}
+
+export function checkStoredName(orderId: string, file: StoredFile): void {
+  if (!SAFE_ID.test(orderId) || file.name.includes('/') || file.name.includes('\\') || file.name.startsWith('.')) throw new Error('invalid photo file');
+}
+
+/** Sealed files under `<root>/<orderId>/`, written atomically, readable only by the server's user. */
+export class FilePhotoStore implements PhotoStoreRepository {
+  readonly kind = 'files';
+  readonly sweepGraceMs = 0;
+
   constructor(
     private readonly root: string,
     private readonly crypto: CryptoRepository,
   ) {}
 
   private file(orderId: string, key: string, kind: PhotoKind): string {
-    // Ids come from our own random generator, but the check keeps paths inside the store anyway.
-    if (!SAFE.test(orderId) || !SAFE.test(key)) throw new Error('invalid photo key');
+    checkIds(orderId, key);
     return path.join(this.root, orderId, `${key}.${kind}`);
   }
 
   private aad(orderId: string, key: string, kind: PhotoKind): string {
-    return `photo:${orderId}/${key}.${kind}`;
+    return photoAad(orderId, key, kind);
   }
 
   /**
@@ -93,7 +154,7 @@ export class PhotoStoreRepository {
 
   /** The files in an order's folder (names that are neither ours nor temporary are left out). */
   async files(orderId: string): Promise<StoredFile[]> {
-    if (!SAFE.test(orderId)) throw new Error('invalid photo key');
+    checkIds(orderId);
     const dir = path.join(this.root, orderId);
     let names: string[];
     try {
@@ -109,11 +170,8 @@ export class PhotoStoreRepository {
         () => null,
       );
       if (mtimeMs === null) continue; // gone meanwhile
-      const dot = name.indexOf('.');
-      const key = name.slice(0, dot);
-      const kind = name.slice(dot + 1);
-      if (name.endsWith('.tmp')) found.push({ name, mtimeMs, kind: 'temp' });
-      else if (dot > 0 && SAFE.test(key) && KINDS.includes(kind)) found.push({ name, mtimeMs, key, kind: kind as PhotoKind });
+      const file = parseStoredName(name, mtimeMs);
+      if (file) found.push(file);
     }
     return found;
   }
@@ -125,7 +183,7 @@ export class PhotoStoreRepository {
 
   /** Removes one file listed by `files`. */
   async remove(orderId: string, file: StoredFile): Promise<void> {
-    if (!SAFE.test(orderId) || file.name.includes('/') || file.name.includes('\\') || file.name.startsWith('.')) throw new Error('invalid photo file');
+    checkStoredName(orderId, file);
     await rm(path.join(this.root, orderId, file.name), { force: true });
   }
 
@@ -133,12 +191,23 @@ export class PhotoStoreRepository {
   async orderIds(): Promise<string[]> {
     try {
       const entries = await readdir(this.root, { withFileTypes: true });
-      return entries.filter((e) => e.isDirectory() && SAFE.test(e.name)).map((e) => e.name);
+      return entries.filter((e) => e.isDirectory() && SAFE_ID.test(e.name)).map((e) => e.name);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw err;
     }
   }
+
+  /** The folder can be written: a file store is down when its disk is gone or read-only. */
+  async check(): Promise<void> {
+    await mkdir(this.root, { recursive: true, mode: 0o700 });
+    const probe = path.join(this.root, `.health-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+    const handle = await open(probe, 'wx', 0o600);
+    await handle.close();
+    await rm(probe, { force: true });
+  }
+
+  async close(): Promise<void> {}
 }
 
 /** Makes a rename durable: the directory entry itself reaches the disk (best effort: not every

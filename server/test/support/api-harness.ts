@@ -18,7 +18,12 @@ import { idCheckChar } from '../../../shared/identity';
 import type { OrderStatus } from '../../../shared/order-machine';
 import type { PhotoReport } from '../../../shared/photo-report';
 import { buildApp, type AppDeps } from '../../src/app';
-import { RATE_LIMIT_NAMES, loadWeChatConfig, type AppConfig, type RateLimits, type WeChatConfig } from '../../src/config';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { RATE_LIMIT_NAMES, loadStorageConfig, loadWeChatConfig, type AppConfig, type RateLimits, type StorageConfig, type WeChatConfig } from '../../src/config';
+import { openPhotoStore } from '../../src/app';
+import { CryptoRepository } from '../../src/repositories/crypto.repository';
+import type { PhotoStoreRepository } from '../../src/repositories/photo-store.repository';
+import { s3Client } from '../../src/repositories/s3-photo-store.repository';
 import type { Clock } from '../../src/repositories/clock.repository';
 import { LocalStaffFile } from '../../src/repositories/local-staff.repository';
 import { startStandin, type WeChatStandin } from '../../src/wechat/standin';
@@ -27,6 +32,121 @@ import type { PhotoProcessor } from '../../src/services/photo-processing.service
 export function tempDataDir(): { dir: string; remove: () => void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'zphz-api-'));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The TEST_S3_* settings scripts/services/s3.sh exports, as the server's S3_* would be. */
+export function testS3Env(prefix?: string): Record<string, string> | null {
+  const env = process.env;
+  if (!env.TEST_S3_ENDPOINT) return null;
+  return {
+    S3_ENDPOINT: env.TEST_S3_ENDPOINT,
+    S3_BUCKET: env.TEST_S3_BUCKET ?? '',
+    S3_REGION: env.TEST_S3_REGION ?? '',
+    S3_ACCESS_KEY_ID: env.TEST_S3_ACCESS_KEY_ID ?? '',
+    S3_SECRET_ACCESS_KEY: env.TEST_S3_SECRET_ACCESS_KEY ?? '',
+    S3_FORCE_PATH_STYLE: 'true',
+    ...(prefix ? { S3_PREFIX: prefix } : {}),
+  };
+}
+
+/**
+ * An S3 server of the test's own (the same @20minutes/s3rver scripts/services/s3.sh runs), in
+ * this process: for the store contract on S3 in every run, and for tests that stop the storage.
+ */
+export async function startTestS3(bucket = 'zphz-own'): Promise<{ env: Record<string, string>; port: number; close: () => Promise<void> }> {
+  const { default: S3rver } = await import('@20minutes/s3rver');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'zphz-s3-'));
+  const server = new S3rver({ address: '127.0.0.1', port: 0, directory: dir, silent: true, allowMismatchedSignatures: true, configureBuckets: [{ name: bucket, configs: [] }] });
+  const { port } = await server.run();
+  let closed = false;
+  return {
+    port,
+    env: {
+      S3_ENDPOINT: `http://127.0.0.1:${port}`,
+      S3_BUCKET: bucket,
+      S3_REGION: 'us-east-1',
+      S3_ACCESS_KEY_ID: 'S3RVER',
+      S3_SECRET_ACCESS_KEY: 'S3RVER',
+      S3_FORCE_PATH_STYLE: 'true',
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Where the API suites keep photos: the S3 test server when TEST_S3_* is set (a fresh key
+ * prefix per test app, so apps never see each other's objects), else files in the data dir. */
+export function testStorage(): StorageConfig {
+  const env = testS3Env(`test-${randomBytes(6).toString('hex')}/`);
+  return env ? loadStorageConfig(env) : { kind: 'files' };
+}
+
+/** A second handle on an app's photo store, opened as the app opens it. */
+export function openTestStore(config: AppConfig): Promise<PhotoStoreRepository> {
+  return openPhotoStore(config, new CryptoRepository(config.encryptionKey));
+}
+
+/** The names stored for an order (`<key>.<kind>`, temporary ones too), sorted; [] when none. */
+export async function storedNames(config: AppConfig, orderId: string): Promise<string[]> {
+  const store = await openTestStore(config);
+  try {
+    return (await store.files(orderId)).map((f) => f.name).sort();
+  } finally {
+    await store.close();
+  }
+}
+
+/** The files stored for an order (name, kind, key, mtimeMs), as the store lists them. */
+export async function storedFiles(config: AppConfig, orderId: string) {
+  const store = await openTestStore(config);
+  try {
+    return await store.files(orderId);
+  } finally {
+    await store.close();
+  }
+}
+
+/** The raw bytes at rest of one order's files, `<key>.<kind>` → bytes. */
+export async function rawStoredFiles(config: AppConfig, orderId: string): Promise<{ name: string; bytes: Buffer }[]> {
+  return (await rawStoredObjects(config))
+    .filter((o) => o.name.startsWith(`${orderId}/`))
+    .map((o) => ({ name: o.name.slice(orderId.length + 1), bytes: o.bytes }));
+}
+
+/** The raw bytes at rest of everything in the photo store — files on disk, or the objects in
+ * the bucket under the app's prefix — named `<orderId>/<key>.<kind>`. */
+export async function rawStoredObjects(config: AppConfig): Promise<{ name: string; bytes: Buffer }[]> {
+  const storage = config.storage;
+  if (storage.kind === 'files') {
+    const root = path.join(config.dataDir, 'photos');
+    let files: string[] = [];
+    try {
+      files = allFiles(root);
+    } catch {
+      return [];
+    }
+    return files.map((f) => ({ name: path.relative(root, f).split(path.sep).join('/'), bytes: readFileSync(f) }));
+  }
+  const client = s3Client(storage);
+  try {
+    const out: { name: string; bytes: Buffer }[] = [];
+    let token: string | undefined;
+    do {
+      const page = await client.send(new ListObjectsV2Command({ Bucket: storage.bucket, Prefix: storage.prefix, ContinuationToken: token }));
+      for (const object of page.Contents ?? []) {
+        const res = await client.send(new GetObjectCommand({ Bucket: storage.bucket, Key: object.Key! }));
+        out.push({ name: object.Key!.slice(storage.prefix.length), bytes: Buffer.from(await res.Body!.transformToByteArray()) });
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return out.sort((a, b) => a.name.localeCompare(b.name));
+  } finally {
+    client.destroy();
+  }
 }
 
 /** Every rate limit far above what a test does. */
@@ -120,6 +240,8 @@ export function testConfig(dataDir: string, overrides: Partial<AppConfig> = {}):
     poolSize: 1,
     jobPollMs: 50,
     h5Dir: path.join(dataDir, 'no-h5-build'),
+    storage: testStorage(),
+    metricsToken: null,
     ...overrides,
   };
 }
