@@ -1,8 +1,8 @@
 import Taro from '@tarojs/taro';
 
-import { ROUTES } from './route-paths';
+import { ROUTES, isTabPage } from './route-paths';
 
-export { ROUTES };
+export { ROUTES, isTabPage };
 
 export type RouteName = keyof typeof ROUTES;
 
@@ -24,13 +24,24 @@ export function pageUrl(path: string, params: Record<string, string | undefined>
   return query ? `${base}?${query}` : base;
 }
 
+/** Open a page on top of this one; a tab page (首页 · 订单 · 客服) is switched to instead, since
+ * WeChat refuses navigateTo and redirectTo for those (and their query is dropped). */
+export function navigate(url: string): Promise<unknown> {
+  return isTabPage(url) ? Taro.switchTab({ url: url.split('?')[0]! }) : Taro.navigateTo({ url });
+}
+
+/** Replace the current page (a tab page is switched to). */
+export function redirect(url: string): Promise<unknown> {
+  return isTabPage(url) ? Taro.switchTab({ url: url.split('?')[0]! }) : Taro.redirectTo({ url });
+}
+
 export function go(name: RouteName, query?: Record<string, string | undefined>): void {
-  void Taro.navigateTo({ url: routeUrl(name, query) });
+  void navigate(routeUrl(name, query));
 }
 
 /** Replace the current page (used inside the apply flow so Back does not return to a spent step). */
 export function replace(name: RouteName, query?: Record<string, string | undefined>): void {
-  void Taro.redirectTo({ url: routeUrl(name, query) });
+  void redirect(routeUrl(name, query));
 }
 
 export function goHome(): void {

@@ -7,12 +7,15 @@ cd "$(dirname "$0")/.."
 npx tsc --noEmit -p tsconfig.json
 npx vitest run
 
-# ---- Second back end: the server suites again on real PostgreSQL (scripts/services/postgres.sh:
-# Debian's postgresql, initdb + pg_ctl in a temporary folder, as a non-root user, free port; stopped
-# on exit, also on failure). Every test app gets a fresh database on it (api-harness.ts). Left out:
-# the engine-only files (no database) and those that open the SQLite file itself (raw SQL on
-# app.db, SQLite's start-time recovery); server/test/multi-process.test.ts runs only here.
-# (Object storage for this run: helper s3 adds its S3 server and env to this same block.)
+# ---- Second back end: the server suites again on real PostgreSQL and real S3-compatible storage.
+# scripts/services/postgres.sh: Debian's postgresql (installed here when root), initdb + pg_ctl in a
+# temporary folder as a non-root user on a free port; every test app gets a fresh database on it.
+# scripts/services/s3.sh: @20minutes/s3rver (an npm devDependency; docs/storage.md) in a temporary
+# folder on a free port; every test app keeps its photos under a fresh key prefix of its bucket.
+# Both are stopped on exit, also on failure. Left out of the PostgreSQL run: the engine-only files
+# (no database or store) and those that open the SQLite file itself (raw SQL on app.db, SQLite's
+# start-time recovery); server/test/multi-process.test.ts runs only here. privacy-at-rest and the
+# admin CLI read the SQLite file, so they run on S3 with SQLite.
 PG_SUITES=()
 for f in server/test/*.test.ts; do
   case "$(basename "$f")" in
@@ -20,14 +23,23 @@ for f in server/test/*.test.ts; do
     *) PG_SUITES+=("$f") ;;
   esac
 done
+S3_DIR=$(mktemp -d)
+stop_services() {
+  bash scripts/services/postgres.sh stop || true
+  bash scripts/services/s3.sh stop "$S3_DIR" || true
+  rm -rf "$S3_DIR"
+}
+trap stop_services EXIT
 eval "$(bash scripts/services/postgres.sh start)"
-trap 'bash scripts/services/postgres.sh stop' EXIT
-echo "Server suites on PostgreSQL ($(echo "$TEST_DATABASE_URL" | sed 's/:[^:@]*@/:***@/'))…"
-TEST_DATABASE_URL="$TEST_DATABASE_URL" npx vitest run --project node "${PG_SUITES[@]}"
-bash scripts/services/postgres.sh stop
+eval "$(S3_WATCH_PID=$$ bash scripts/services/s3.sh start "$S3_DIR")"
+echo "Server suites on PostgreSQL ($(echo "$TEST_DATABASE_URL" | sed 's/:[^:@]*@/:***@/')) with photos in S3 ($TEST_S3_ENDPOINT)…"
+npx vitest run --project node "${PG_SUITES[@]}"
+echo "SQLite-file suites with photos in S3…"
+env -u TEST_DATABASE_URL npx vitest run --project node server/test/privacy-at-rest.test.ts server/test/admin-cli.test.ts
+stop_services
 trap - EXIT
-unset TEST_DATABASE_URL PG_SERVICE_DIR PG_SERVICE_BINDIR
-# ---- end of the PostgreSQL block
+unset TEST_DATABASE_URL PG_SERVICE_DIR PG_SERVICE_BINDIR TEST_S3_ENDPOINT TEST_S3_BUCKET TEST_S3_REGION TEST_S3_ACCESS_KEY_ID TEST_S3_SECRET_ACCESS_KEY
+# ---- end of the second back end
 
 # The browser tier needs Debian's Chromium and a CJK font (without one, Chinese renders as boxes).
 # Installed here when we can (root, as on CI machines); never skipped silently.

@@ -163,6 +163,8 @@ export interface OrderView {
   id: string;
   certType: CertCode;
   cityCode: string;
+  /** The city's official name, so a page can show it without the whole city catalogue. */
+  cityName: string;
   status: OrderStatus;
   /** The engine's report for the current photo (same shape as the CLI's), null before one. */
   report: PhotoReport | null;

@@ -2,7 +2,7 @@ import Taro, { useRouter } from '@tarojs/taro';
 import { useEffect } from 'react';
 
 import { WECHAT_LOGIN_AVAILABLE } from '../platform/wechat-login';
-import { ROUTES, pageUrl as currentUrl, routeUrl, type RouteName } from '../routes';
+import { ROUTES, navigate, pageUrl as currentUrl, redirect, routeUrl, type RouteName } from '../routes';
 import type { Role } from '../services/staff-contract';
 import { sessionSelectors, useSessionStore } from '../stores/session.store';
 
@@ -16,7 +16,7 @@ export function useRequireSignIn(): boolean {
   useEffect(() => {
     if (signedIn) return;
     const back = currentUrl(router.path.split('?')[0] ?? ROUTES.home, router.params);
-    void Taro.redirectTo({ url: routeUrl('login', { redirect: back }) });
+    void redirect(routeUrl('login', { redirect: back }));
   }, [signedIn]); // eslint-disable-line react-hooks/exhaustive-deps
   return signedIn;
 }
@@ -31,15 +31,15 @@ export async function openSignedIn(name: RouteName, query?: Record<string, strin
   const viaLogin = routeUrl('login', { redirect: target });
   const session = useSessionStore.getState();
   if (sessionSelectors.isSignedIn(session)) {
-    await Taro.navigateTo({ url: target });
+    await navigate(target);
     return;
   }
   if (!WECHAT_LOGIN_AVAILABLE) {
-    await Taro.navigateTo({ url: viaLogin });
+    await navigate(viaLogin);
     return;
   }
   const ok = await session.loginWechat();
-  await Taro.navigateTo({ url: ok ? target : viaLogin });
+  await navigate(ok ? target : viaLogin);
 }
 
 export function useRouteParam(name: string): string | null {
@@ -59,7 +59,7 @@ export function useRequireStaff(roles: readonly Role[]): boolean {
   useEffect(() => {
     if (allowed) return;
     const back = currentUrl(router.path.split('?')[0] ?? ROUTES.home, router.params);
-    void Taro.redirectTo({ url: routeUrl('staffLogin', { redirect: back }) });
+    void redirect(routeUrl('staffLogin', { redirect: back }));
   }, [allowed]); // eslint-disable-line react-hooks/exhaustive-deps
   return allowed;
 }

@@ -4,7 +4,7 @@ import { create } from 'zustand';
 import { handoffScene, parseScene } from '@shared/scene';
 
 import { WECHAT_LOGIN_AVAILABLE } from '../platform/wechat-login';
-import { ROUTES, pageUrl, routeUrl } from '../routes';
+import { ROUTES, navigate, pageUrl, redirect, routeUrl } from '../routes';
 import { ApiError, errorMessage } from '../services/api-error';
 import { handoffService } from '../services/wechat.service';
 import { sessionSelectors, useSessionStore } from './session.store';
@@ -65,7 +65,7 @@ export const useLaunchSceneStore = create<LaunchSceneState>()((set) => ({
         // h5: sign in first, then this page opens again with the same scene and finishes the job.
         set({ status: 'idle' });
         const back = pageUrl(ROUTES.home, { scene: handoffScene(scene.ticket) });
-        await Taro.navigateTo({ url: routeUrl('login', { redirect: back }) });
+        await navigate(routeUrl('login', { redirect: back }));
         return;
       }
       let redeemed: { orderId: string };
@@ -87,7 +87,7 @@ export const useLaunchSceneStore = create<LaunchSceneState>()((set) => ({
       }
       handled.add(rawScene);
       set({ status: 'idle', error: null });
-      await Taro.redirectTo({ url: routeUrl('orderDetail', { id: redeemed.orderId }) });
+      await redirect(routeUrl('orderDetail', { id: redeemed.orderId }));
     } catch (error) {
       fail(errorMessage(error));
     } finally {

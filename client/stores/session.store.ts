@@ -3,7 +3,7 @@ import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
 
 import { WECHAT_LOGIN_AVAILABLE, wechatLoginCode } from '../platform/wechat-login';
-import { ROUTES, pageUrl, routeUrl } from '../routes';
+import { ROUTES, navigate, pageUrl, routeUrl } from '../routes';
 import { errorMessage } from '../services/api-error';
 import { authService } from '../services/auth.service';
 import { configureAuth } from '../services/http';
@@ -177,6 +177,6 @@ configureAuth({
       return;
     }
     const back = currentPage();
-    void Taro.navigateTo({ url: routeUrl(wasStaff ? 'staffLogin' : 'login', { redirect: back ?? undefined }) });
+    void navigate(routeUrl(wasStaff ? 'staffLogin' : 'login', { redirect: back ?? undefined }));
   },
 });

@@ -23,6 +23,7 @@ export function order(overrides: Partial<OrderView> = {}): OrderView {
     id: 'ord_12345678',
     certType: 'residence_permit',
     cityCode: '4403',
+    cityName: '深圳市',
     status: 'draft',
     report: null,
     photoUrl: null,

@@ -18,6 +18,7 @@ vi.mock('@tarojs/taro', () => {
     chooseMedia: vi.fn(),
     navigateTo: vi.fn(async () => ({})),
     redirectTo: vi.fn(async () => ({})),
+    switchTab: vi.fn(async () => ({})),
     reLaunch: vi.fn(async () => ({})),
     navigateBack: vi.fn(async () => ({})),
     getStorageSync: vi.fn((key: string) => storage.get(key) ?? ''),

@@ -49,15 +49,32 @@ function filesUnder(dir: string): string[] {
 const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 
 describe('weapp build', () => {
-  let appJson: { pages: string[]; subPackages?: { root: string; pages: string[] }[] };
+  let appJson: {
+    pages: string[];
+    subPackages?: { root: string; pages: string[] }[];
+    tabBar?: { list: { pagePath: string; text: string; iconPath: string; selectedIconPath: string }[] };
+  };
 
   beforeAll(() => {
     ensureFreshBuild();
     appJson = JSON.parse(fs.readFileSync(path.join(DIST, 'app.json'), 'utf8'));
   }, 180_000);
 
-  it('declares the home page first and every other page in a subpackage that was emitted', () => {
-    expect(appJson.pages).toEqual(['pages/index/index']);
+  it('declares the home page first, the tab pages in the main package and every other page in a subpackage that was emitted', () => {
+    expect(appJson.pages).toEqual(['pages/index/index', 'pages/orders/index', 'pages/service/index']);
+    // The bottom tab bar: 首页 · 订单 · 客服, each icon emitted and small (WeChat: ≤ 40 KB).
+    expect(appJson.tabBar?.list.map((t) => [t.pagePath, t.text])).toEqual([
+      ['pages/index/index', '首页'],
+      ['pages/orders/index', '订单'],
+      ['pages/service/index', '客服'],
+    ]);
+    for (const tab of appJson.tabBar?.list ?? []) {
+      for (const icon of [tab.iconPath, tab.selectedIconPath]) {
+        const file = path.join(DIST, icon);
+        expect(fs.existsSync(file), icon).toBe(true);
+        expect(fs.statSync(file).size).toBeLessThan(40 * 1024);
+      }
+    }
     const roots = (appJson.subPackages ?? []).map((p) => p.root);
     expect(roots).toEqual(expect.arrayContaining(['packages/apply', 'packages/orders', 'packages/account']));
     for (const pkg of appJson.subPackages ?? []) {

@@ -153,8 +153,10 @@ describe.skipIf(TEST_ENGINE !== 'postgres')('2 API processes + 2 workers on one 
       async () => (await jobsOf('process-photo')).find((j) => j.status === 'running' && j.locked_by?.includes(`:${victim.pid}:`)),
       120_000,
     );
-    await new Promise((r) => setTimeout(r, 100));
+    // Killed at once: a photo job takes hundreds of milliseconds, the query and the kill a few.
     await victim.kill();
+    const atKill = (await jobsOf('process-photo')).find((j) => j.id === held.id)!;
+    expect(atKill.status, 'the first worker died holding its job').toBe('running');
 
     // Every order through the OTHER API than the one it was uploaded to: one database.
     for (const o of orders) {

@@ -306,7 +306,7 @@ describe('a start with bad S3 settings', () => {
       expect(run.code).toBe(1);
       expect(run.listened).toBe(false);
       const line = run.stderr.split('\n').find((l) => l.includes('could not start'));
-      expect(JSON.parse(line!)).toMatchObject({ level: 60, msg: expect.stringMatching(/^could not start: S3_BUCKET: there is no bucket "no-such-bucket"/) });
+      expect(JSON.parse(line!)).toMatchObject({ level: 'fatal', msg: expect.stringMatching(/^could not start: S3_BUCKET: there is no bucket "no-such-bucket"/) });
     } finally {
       data.remove();
     }

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import ConsentPage from '../../packages/apply/pages/consent/index';
 import CapturePage from '../../packages/apply/pages/capture/index';
-import OrdersPage from '../../packages/orders/pages/list/index';
+import OrdersPage from '../../pages/orders/index';
 import OrderDetailPage from '../../packages/orders/pages/detail/index';
 import HomePage from '../../pages/index/index';
 import { ApiError } from '../../services/api-error';
@@ -115,7 +115,7 @@ describe('login page', () => {
     const { default: LoginPage } = await import('../../packages/account/pages/login/index');
     const { authService } = await import('../../services/auth.service');
     const login = vi.spyOn(authService, 'loginLocal').mockResolvedValue({ token: 'tok-9' });
-    routerState.params = { redirect: encodeURIComponent('/packages/orders/pages/list/index') };
+    routerState.params = { redirect: encodeURIComponent('/pages/orders/index') };
     render(<LoginPage />);
     const input = document.querySelector('input[name="nickname"]') as HTMLInputElement;
     fireEvent.input(input, { target: { value: '一二三四五六七八九十一二三四五六七八九十一' } });
@@ -125,7 +125,7 @@ describe('login page', () => {
 
     fireEvent.input(input, { target: { value: ' 小明 ' } });
     fireEvent.click(button('登录'));
-    await waitFor(() => expect(Taro.redirectTo).toHaveBeenCalledWith({ url: '/packages/orders/pages/list/index' }));
+    await waitFor(() => expect(Taro.switchTab).toHaveBeenCalledWith({ url: '/pages/orders/index' }));
     expect(login).toHaveBeenCalledWith({ nickname: '小明' });
     expect(useSessionStore.getState().token).toBe('tok-9');
   });

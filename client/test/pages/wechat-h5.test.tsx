@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import NotificationsPage from '../../packages/account/pages/notifications/index';
 import OrderDetailPage from '../../packages/orders/pages/detail/index';
-import OrdersPage from '../../packages/orders/pages/list/index';
+import OrdersPage from '../../pages/orders/index';
 import HomePage from '../../pages/index/index';
 import { ApiError } from '../../services/api-error';
 import { notificationService } from '../../services/notification.service';

@@ -98,15 +98,15 @@ describe('WeChat sign-in (weapp)', () => {
   it('the sign-in gate signs in with WeChat and opens the page directly', async () => {
     serve({ 'POST /api/auth/wechat': () => ({ statusCode: 200, data: { token: 'wx-tok' } }) });
     await openSignedIn('orders');
-    expect(Taro.navigateTo).toHaveBeenCalledTimes(1);
-    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/packages/orders/pages/list/index' });
+    expect(Taro.navigateTo).not.toHaveBeenCalled();
+    expect(Taro.switchTab).toHaveBeenCalledWith({ url: '/pages/orders/index' });
   });
 
   it('the sign-in gate falls back to the sign-in page (to show why) when WeChat sign-in fails', async () => {
     vi.mocked(Taro.login).mockRejectedValueOnce({ errMsg: 'login:fail' });
     await openSignedIn('orders');
     expect(Taro.navigateTo).toHaveBeenCalledWith({
-      url: `/packages/account/pages/login/index?redirect=${encodeURIComponent('/packages/orders/pages/list/index')}`,
+      url: `/packages/account/pages/login/index?redirect=${encodeURIComponent('/pages/orders/index')}`,
     });
   });
 

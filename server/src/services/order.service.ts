@@ -286,6 +286,7 @@ export class OrderService {
       id: order.id,
       certType: order.certType,
       cityCode: order.cityCode,
+      cityName: getCity(order.cityCode)?.name ?? order.cityCode,
       status: order.status,
       report: order.report,
       photoUrl: this.photoUrl(order),

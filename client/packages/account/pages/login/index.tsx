@@ -9,7 +9,7 @@ import { Card, Screen } from '../../../../components/Screen';
 import { ErrorText } from '../../../../components/StateView';
 import { useRouteParam } from '../../../../hooks/use-session-gate';
 import { WECHAT_LOGIN_AVAILABLE } from '../../../../platform/wechat-login';
-import { ROUTES } from '../../../../routes';
+import { ROUTES, redirect as openInstead } from '../../../../routes';
 import { useSessionStore } from '../../../../stores/session.store';
 
 import './index.scss';
@@ -18,7 +18,7 @@ import './index.scss';
 function continueTo(redirect: string | null): void {
   const target = redirect ?? ROUTES.home;
   if (target.split('?')[0] === ROUTES.home) void Taro.reLaunch({ url: target });
-  else void Taro.redirectTo({ url: target });
+  else void openInstead(target);
 }
 
 /** The mini-program: WeChat sign-in, tried at once; this page stays only to say why it failed. */

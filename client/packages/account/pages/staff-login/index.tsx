@@ -6,7 +6,7 @@ import { ActionButton } from '../../../../components/ActionButton';
 import { Card, Screen } from '../../../../components/Screen';
 import { ErrorText } from '../../../../components/StateView';
 import { useRouteParam } from '../../../../hooks/use-session-gate';
-import { ROUTES, staffHome } from '../../../../routes';
+import { ROUTES, redirect as openInstead, staffHome } from '../../../../routes';
 import { useSessionStore } from '../../../../stores/session.store';
 
 import '../login/index.scss';
@@ -26,7 +26,7 @@ export default function StaffLoginPage() {
     const home = staffHome(role);
     // Only follow the redirect when it is a page of this role's console.
     const target = redirect && redirect.split('?')[0] === home.split('?')[0] ? redirect : home;
-    void Taro.redirectTo({ url: target });
+    void openInstead(target);
   };
 
   return (

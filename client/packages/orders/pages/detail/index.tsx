@@ -9,6 +9,7 @@ import { STATUS_LABELS, type OrderStatus } from '@shared/order-machine';
 import { ActionButton } from '../../../../components/ActionButton';
 import { EligibilityCheckLink, EligibilityReminder } from '../../../../components/EligibilityReminder';
 import { HandoffPanel } from '../../../../components/HandoffPanel';
+import { ContactButton } from '../../../../components/ContactButton';
 import { ReceiptCard } from '../../../../components/ReceiptCard';
 import { reportItems } from '../../../../components/ReportView';
 import { Card, Screen } from '../../../../components/Screen';
@@ -109,8 +110,20 @@ export default function OrderDetailPage() {
           <Text className="detail__label detail__hint">请按以上原因重新拍摄,新照片会提交到这个订单,无需另付费用。</Text>
         </Card>
       ) : null}
+      {RETAKE.includes(current.status) ? (
+        <Card title="不知道怎么改?">
+          <Text className="detail__label">把订单号告诉客服,客服会帮您看照片哪里不合格。</Text>
+          <ContactButton orderId={current.id} />
+        </Card>
+      ) : null}
       {receipt && (current.status === 'approved' || current.status === 'used' || current.status === 'expired') ? (
-        <ReceiptCard receipt={receipt} receiptUrl={current.receiptUrl ?? null} />
+        <>
+          <ReceiptCard receipt={receipt} receiptUrl={current.receiptUrl ?? null} />
+          <Card title="回执有疑问?">
+            <Text className="detail__label">窗口查不到图像号、选错城市或证件,请联系客服。</Text>
+            <ContactButton orderId={current.id} />
+          </Card>
+        </>
       ) : current.status === 'approved' ? (
         <Card title="数码照片回执">
           <Text className="detail__label">回执生成中,请稍后刷新</Text>

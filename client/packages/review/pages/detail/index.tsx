@@ -14,7 +14,7 @@ import { EmptyState, ErrorState, ErrorText, LoadingState } from '../../../../com
 import { formatTime } from '../../../../components/StatusTimeline';
 import { useRequireStaff, useRouteParam } from '../../../../hooks/use-session-gate';
 import { SHORTCUTS_AVAILABLE, bindShortcuts } from '../../../../platform/shortcuts';
-import { ROUTES, routeUrl } from '../../../../routes';
+import { ROUTES, redirect, routeUrl } from '../../../../routes';
 import { apiUrl } from '../../../../services/config';
 import type { RejectBody } from '../../../../services/staff-contract';
 import { claimOf, useReviewStore } from '../../../../stores/review.store';
@@ -34,7 +34,7 @@ function size(rpx: number): string {
 }
 
 function backToQueue(): void {
-  Taro.navigateBack().catch(() => Taro.redirectTo({ url: ROUTES.reviewQueue }));
+  Taro.navigateBack().catch(() => redirect(ROUTES.reviewQueue));
 }
 
 /** One order under review: claim it, look at the photo with the spec's guides, decide. */
@@ -85,7 +85,7 @@ export default function ReviewDetailPage() {
   const neighbour = (step: 1 | -1) => {
     const index = queue.findIndex((item) => item.orderId === orderId);
     const next = queue[index === -1 ? 0 : index + step];
-    if (next && next.orderId !== orderId) void Taro.redirectTo({ url: routeUrl('reviewDetail', { orderId: next.orderId }) });
+    if (next && next.orderId !== orderId) void redirect(routeUrl('reviewDetail', { orderId: next.orderId }));
   };
 
   // Desktop shortcuts (h5 only): A 通过, R 不通过, J/K next/previous in the queue.
@@ -115,7 +115,7 @@ export default function ReviewDetailPage() {
   if (!orderId) {
     return (
       <Screen>
-        <EmptyState text="没有指定要审核的订单" action="返回审核台" onAction={() => void Taro.redirectTo({ url: ROUTES.reviewQueue })} />
+        <EmptyState text="没有指定要审核的订单" action="返回审核台" onAction={() => void redirect(ROUTES.reviewQueue)} />
       </Screen>
     );
   }

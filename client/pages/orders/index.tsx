@@ -2,19 +2,18 @@ import { Text, View } from '@tarojs/components';
 import { useDidShow } from '@tarojs/taro';
 
 import { getCertificate } from '@shared/certificates';
-import { getCity } from '@shared/cities';
 import { ORDER_TABS, STATUS_LABELS } from '@shared/order-machine';
 
-import { MessagesLink } from '../../../../components/MessagesLink';
-import { Screen } from '../../../../components/Screen';
-import { EmptyState, ErrorState, LoadingState } from '../../../../components/StateView';
-import { formatTime } from '../../../../components/StatusTimeline';
-import { useRequireSignIn } from '../../../../hooks/use-session-gate';
-import { go } from '../../../../routes';
-import { notificationsSelectors, useNotificationsStore } from '../../../../stores/notifications.store';
-import { useOrdersStore } from '../../../../stores/orders.store';
+import { MessagesLink } from '../../components/MessagesLink';
+import { Screen } from '../../components/Screen';
+import { EmptyState, ErrorState, LoadingState } from '../../components/StateView';
+import { formatTime } from '../../components/StatusTimeline';
+import { useRequireSignIn } from '../../hooks/use-session-gate';
+import { go } from '../../routes';
+import { notificationsSelectors, useNotificationsStore } from '../../stores/notifications.store';
+import { useOrdersStore } from '../../stores/orders.store';
 
-import '../../orders.scss';
+import './index.scss';
 
 export default function OrdersPage() {
   const signedIn = useRequireSignIn();
@@ -60,7 +59,7 @@ export default function OrdersPage() {
               <Text className={`order-card__status order-card__status--${order.status}`}>{STATUS_LABELS[order.status]}</Text>
             </View>
             <Text className="order-card__meta">
-              {getCity(order.cityCode)?.name ?? order.cityCode} · {formatTime(order.updatedAt)}
+              {order.cityName} · {formatTime(order.updatedAt)}
             </Text>
           </View>
         ))
