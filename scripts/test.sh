@@ -7,6 +7,27 @@ cd "$(dirname "$0")/.."
 npx tsc --noEmit -p tsconfig.json
 npx vitest run
 
+# ==== issue 14 · storage block (S3): the server suites again, on S3-compatible storage ====
+# An S3 server for this run only: scripts/services/s3.sh starts @20minutes/s3rver (an npm
+# devDependency; docs/storage.md) in a temporary folder and prints the TEST_S3_* exports; it is
+# stopped at the end (and stops by itself if this script dies). With TEST_S3_* set, the harness
+# (server/test/support/api-harness.ts) keeps every test app's photos in that bucket, under a fresh
+# key prefix per app. The PostgreSQL second run (TEST_DATABASE_URL) is meant to be this same run:
+# both real back ends at once. Left out: suites that touch neither the store nor the API (engine,
+# geometry, pool, photo CLI, WeChat client) and crash-safety (its own server processes, files).
+S3_SUITES=(api- retention privacy-at-rest photo-store operations concurrency hostile-uploads abuse-limits
+  permissions notifications notification-dispatch handoff eligibility admin-cli)
+S3_DIR=$(mktemp -d)
+stop_s3() { bash scripts/services/s3.sh stop "$S3_DIR"; rm -rf "$S3_DIR"; }
+trap stop_s3 EXIT
+eval "$(S3_WATCH_PID=$$ bash scripts/services/s3.sh start "$S3_DIR")"
+echo "Server suites again, photos in S3 ($TEST_S3_ENDPOINT, bucket $TEST_S3_BUCKET)…"
+npx vitest run --project node "${S3_SUITES[@]/#/server/test/}"
+stop_s3
+trap - EXIT
+unset TEST_S3_ENDPOINT TEST_S3_BUCKET TEST_S3_REGION TEST_S3_ACCESS_KEY_ID TEST_S3_SECRET_ACCESS_KEY
+# ==== end of the storage block ====
+
 # The browser tier needs Debian's Chromium and a CJK font (without one, Chinese renders as boxes).
 # Installed here when we can (root, as on CI machines); never skipped silently.
 BROWSER_PKGS_CMD="apt-get update && apt-get install -y chromium fonts-wqy-zenhei"
