@@ -11,7 +11,9 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app';
 import { loadConfig, loadStorageConfig, type AppConfig } from '../src/config';
-import { trustedPeer } from '../src/observability/request-context';
+import { currentRequestId, trustedPeer } from '../src/observability/request-context';
+import { WeChatClient } from '../src/wechat/wechat-client';
+import { systemClock } from '../src/repositories/clock.repository';
 import type { WeChatStandin } from '../src/wechat/standin';
 import {
   createOrder,
@@ -214,6 +216,31 @@ describe('request ids', () => {
     expect(odd.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     const untrusted = await proxied.inject({ method: 'GET', url: '/api/catalog', remoteAddress: '198.51.100.7', headers: { 'x-request-id': 'lb-1234' } });
     expect(untrusted.headers['x-request-id']).not.toBe('lb-1234');
+  });
+
+  it('is what code running for the request sees (currentRequestId), and nothing outside one', async () => {
+    const data3 = tempDataDir();
+    const config = testConfig(data3.dir);
+    const client = new WeChatClient(config.wechat, { clock: systemClock });
+    const seen: (string | null)[] = [];
+    const app = await testApp(config, {
+      wechat: {
+        async code2Session(code) {
+          seen.push(currentRequestId());
+          return client.code2Session(code);
+        },
+        sendSubscribeMessage: (m) => client.sendSubscribeMessage(m),
+        getUnlimitedCode: (r) => client.getUnlimitedCode(r),
+      },
+    });
+    try {
+      const res = await app.inject({ method: 'POST', url: '/api/auth/wechat', payload: { code: 'ops.2' } });
+      expect(seen).toEqual([res.headers['x-request-id']]);
+      expect(currentRequestId()).toBeNull();
+    } finally {
+      await app.close();
+      data3.remove();
+    }
   });
 
   it('matches TRUST_PROXY entries as proxy-addr does: addresses, CIDRs, names', () => {
