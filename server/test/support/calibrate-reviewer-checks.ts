@@ -19,7 +19,7 @@ for (const code of REVIEWER_CODES) {
     const truth = run.truth[code];
     if (!r) continue;
     const mark = truth === null ? '  ?' : !r.pass === truth ? '  ok' : !r.pass ? '  FALSE ALARM' : '  MISSED';
-    console.log(`  ${path.basename(run.file).padEnd(30)} label ${String(truth).padEnd(5)} value ${String(r.value).padEnd(7)} ${r.pass ? 'pass' : 'FLAG'} (${r.limit})${mark}`);
+    console.log(`  ${path.basename(run.file).padEnd(30)} label ${String(truth).padEnd(5)} value ${String(r.value).padEnd(7)} ${r.pass ? "pass" : "FLAG"} (${r.limit}) @${r.region ? [r.region.x, r.region.y, r.region.width, r.region.height].join(",") : "-"}${mark}`);
   }
 }
 

@@ -30,6 +30,8 @@ export interface LabelledPhoto {
   file: string;
   /** true = a reviewer would reject for this rule; null = cannot be judged on this photo. */
   truth: Record<ReviewerCode, boolean | null>;
+  /** Where a labelled leftover patch is on the output: a flag elsewhere is not a hit. */
+  leftoverBox?: [number, number, number, number];
 }
 
 /** Photos of one person (the others stop at MULTIPLE_FACES before any output exists). */
@@ -37,6 +39,7 @@ export function labelledPhotos(): LabelledPhoto[] {
   const source = JSON.parse(readFileSync(path.join(FIXTURES, 'portraits/labels.json'), 'utf8')) as { photos: SourceLabel[] };
   const extra = JSON.parse(readFileSync(path.join(FIXTURES, 'reviewer-labels.json'), 'utf8')) as {
     leftover_background: Record<string, boolean | null>;
+    leftover_boxes: Record<string, [number, number, number, number]>;
     overrides: Record<string, Partial<SourceLabel>>;
   };
   return source.photos
@@ -53,6 +56,7 @@ export function labelledPhotos(): LabelledPhoto[] {
           HAIR_OVER_SHOULDERS: l.hair_over_shoulders,
           LEFTOVER_BACKGROUND: extra.leftover_background[p.file] ?? null,
         },
+        leftoverBox: extra.leftover_boxes[p.file],
       };
     });
 }
@@ -60,6 +64,7 @@ export function labelledPhotos(): LabelledPhoto[] {
 export interface ReviewerRun {
   file: string;
   truth: LabelledPhoto['truth'];
+  leftoverBox?: LabelledPhoto['leftoverBox'];
   /** The reviewer-rule results of the report, by code (absent when the engine stopped earlier). */
   results: Partial<Record<ReviewerCode, CheckResult>>;
 }
@@ -70,7 +75,7 @@ export async function runReviewerSet(cert: CertCode = 'resident_id'): Promise<Re
     const { report } = await processPhoto(readFileSync(path.join(FIXTURES, photo.file)), cert);
     const results: ReviewerRun['results'] = {};
     for (const c of report.checks) if ((REVIEWER_CODES as readonly string[]).includes(c.code)) results[c.code as ReviewerCode] = c;
-    runs.push({ file: photo.file, truth: photo.truth, results });
+    runs.push({ file: photo.file, truth: photo.truth, leftoverBox: photo.leftoverBox, results });
   }
   return runs;
 }
@@ -92,6 +97,12 @@ export function confusion(runs: readonly ReviewerRun[]): Record<ReviewerCode, Co
       if (truth === null || !result) continue;
       const flagged = !result.pass;
       const name = path.basename(run.file);
+      // A leftover patch flagged somewhere else than where it is: a false alarm and a miss.
+      if (code === 'LEFTOVER_BACKGROUND' && flagged && truth && run.leftoverBox && result.region && !overlaps(result.region, run.leftoverBox)) {
+        out[code].fp.push(name);
+        out[code].fn.push(name);
+        continue;
+      }
       if (flagged && truth) out[code].tp.push(name);
       else if (flagged) out[code].fp.push(name);
       else if (truth) out[code].fn.push(name);
@@ -99,4 +110,8 @@ export function confusion(runs: readonly ReviewerRun[]): Record<ReviewerCode, Co
     }
   }
   return out;
+}
+
+function overlaps(r: { x: number; y: number; width: number; height: number }, [x, y, w, h]: [number, number, number, number]): boolean {
+  return r.x < x + w && x < r.x + r.width && r.y < y + h && y < r.y + r.height;
 }
