@@ -112,7 +112,7 @@ export const CHECK_CODES = {
   MOUTH_OPEN: {
     severity: 'warn',
     title: '嘴巴张开',
-    message: '请自然闭合嘴巴,保持平和表情',
+    message: '请自然闭合嘴巴、不要露齿大笑,保持平和表情,审核可能不通过',
   },
   HAIR_OVER_FACE: {
     severity: 'warn',
@@ -138,6 +138,33 @@ export const CHECK_CODES = {
     severity: 'warn',
     title: '头发顶部被裁切',
     message: '发型较高,为保证眼睛位置符合规格,头发顶部被略微裁切',
+  },
+  // Reviewer-rule checks: what reviewers reject by eye (docs/reviewer-checks.md). MOUTH_OPEN above
+  // is one of them too (measured on the output with teeth).
+  EARRINGS: {
+    severity: 'warn',
+    title: '佩戴耳饰',
+    message: '检测到耳环等耳饰,请摘下后重拍,审核可能不通过',
+  },
+  HAIR_OVER_EARS: {
+    severity: 'warn',
+    title: '头发遮挡耳朵',
+    message: '头发遮挡了耳朵,请将头发拢到耳后、露出双耳,审核可能不通过',
+  },
+  HAIR_OVER_EYEBROWS: {
+    severity: 'warn',
+    title: '头发遮挡眉毛',
+    message: '刘海遮挡了眉毛,请将刘海梳起、露出眉毛,审核可能不通过',
+  },
+  HAIR_OVER_SHOULDERS: {
+    severity: 'warn',
+    title: '头发披在肩上',
+    message: '长发披在肩上,请将头发扎起或拢到肩后,审核可能不通过',
+  },
+  LEFTOVER_BACKGROUND: {
+    severity: 'block',
+    title: '背景未去除干净',
+    message: '头像旁残留了原背景,请在纯色、浅色的墙前重拍,头发与背景颜色要有区别',
   },
 } as const satisfies Record<string, CheckCodeInfo>;
 

@@ -15,6 +15,16 @@ export interface CheckResult {
   value: number | null;
   /** The limit it was compared with, human-readable (e.g. "≥ 0.12", "193–221"). */
   limit: string;
+  /** Where on the output photo the check looked or found the problem (reviewer-rule checks). */
+  region?: PhotoRegion;
+}
+
+/** A box on the output photo, in output pixels (origin top-left). */
+export interface PhotoRegion {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
 }
 
 export interface PhotoOutputInfo {

@@ -34,6 +34,23 @@ describe('ReportView', () => {
     expect(onNext).not.toHaveBeenCalled();
   });
 
+  it('tells the applicant about reviewer-rule warnings: the hint (审核可能不通过) and the photo rule', () => {
+    const report = {
+      ...OK_REPORT,
+      warnings: ['HAIR_OVER_EARS' as const],
+      checks: [
+        { code: 'HAIR_OVER_EARS' as const, pass: false, severity: 'warn' as const, message: CHECK_CODES.HAIR_OVER_EARS.message, value: 0.98, limit: '≤ 70%', region: { x: 40, y: 190, width: 40, height: 80 } },
+      ],
+    };
+    render(<ReportView status="ready" report={report} processedSrc="/p.jpg" originalSrc={null} onRetake={vi.fn()} onNext={vi.fn()} />);
+    const warnings = screen.getByTestId('report-warnings');
+    expect(within(warnings).getByText(CHECK_CODES.HAIR_OVER_EARS.title)).toBeTruthy();
+    expect(within(warnings).getByText(/审核可能不通过/)).toBeTruthy();
+    expect(within(warnings).getByText('照片要求:头发不能遮挡耳朵')).toBeTruthy();
+    // A warning does not stop the applicant.
+    expect(screen.getByText('下一步')).toBeTruthy();
+  });
+
   it('offers 下一步 when the photo passed', () => {
     const onNext = vi.fn();
     render(<ReportView status="ready" report={OK_REPORT} processedSrc="/p.jpg" originalSrc={null} onRetake={vi.fn()} onNext={onNext} />);

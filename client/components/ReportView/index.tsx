@@ -2,6 +2,7 @@ import { Image, Text, View } from '@tarojs/components';
 
 import { CHECK_CODES, type CheckCode } from '@shared/check-codes';
 import type { CheckResult, PhotoReport } from '@shared/photo-report';
+import { reviewerRule } from '@shared/reviewer-rules';
 
 import { ActionButton } from '../ActionButton';
 import { Spinner } from '../Spinner';
@@ -13,6 +14,8 @@ export interface ReportItem {
   title: string;
   message: string;
   detail: string | null;
+  /** The photo rule a reviewer rejects by, for the reviewer-rule checks. */
+  rule: string | null;
 }
 
 function itemsFor(codes: readonly CheckCode[], checks: readonly CheckResult[]): ReportItem[] {
@@ -20,7 +23,7 @@ function itemsFor(codes: readonly CheckCode[], checks: readonly CheckResult[]): 
     const info = CHECK_CODES[code] ?? { title: code, message: '' };
     const check = checks.find((c) => c.code === code);
     const detail = check && check.value !== null && check.limit ? `测量值 ${check.value},要求 ${check.limit}` : null;
-    return { code, title: info.title, message: info.message || check?.message || '', detail };
+    return { code, title: info.title, message: info.message || check?.message || '', detail, rule: reviewerRule(code) };
   });
 }
 
@@ -109,6 +112,7 @@ export function ReportView({ status, report, processedSrc, originalSrc, onRetake
             <View key={item.code} className="report-item report-item--fail">
               <Text className="report-item__title">✕ {item.title}</Text>
               <Text className="report-item__message">{item.message}</Text>
+              {item.rule ? <Text className="report-item__detail">照片要求:{item.rule}</Text> : null}
               {item.detail ? <Text className="report-item__detail">{item.detail}</Text> : null}
             </View>
           ))}
@@ -122,6 +126,7 @@ export function ReportView({ status, report, processedSrc, originalSrc, onRetake
             <View key={item.code} className="report-item report-item--warn">
               <Text className="report-item__title">{item.title}</Text>
               <Text className="report-item__message">{item.message}</Text>
+              {item.rule ? <Text className="report-item__detail">照片要求:{item.rule}</Text> : null}
             </View>
           ))}
         </View>

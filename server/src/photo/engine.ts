@@ -19,6 +19,7 @@ import { compositeOnWhite, keepConnected, refineAlpha } from './matting';
 import { loadModels, type Models } from './models';
 import { composeAffine, luminance, sampleBilinear, warpMap, warpRgb, type Affine } from './pixels';
 import * as quality from './quality';
+import { reviewerChecks } from './reviewer-checks';
 import { QUALITY_LIMITS as Q } from './quality';
 
 export const INPUT_LIMITS = {
@@ -223,7 +224,6 @@ export async function processPhoto(input: Buffer, certCode: CertCode): Promise<E
   checks.add('NOT_FACING_CAMERA', facing, round3(face.yaw), `偏转 ≤ ${Q.yawMax}, 俯仰 ${Q.noseDropMin}–${Q.noseDropMax} (${round3(face.noseDrop)})`);
   checks.add('HEAD_POSE_SLIGHT', !facing || Math.abs(face.yaw) <= Q.yawWarn, round3(face.yaw), `≤ ${Q.yawWarn}`);
   checks.add('EYES_CLOSED', face.eyeOpenness >= Q.eyeOpennessMin, round3(face.eyeOpenness), `≥ ${Q.eyeOpennessMin}`);
-  checks.add('MOUTH_OPEN', face.mouthOpenness <= Q.mouthOpennessMax, round3(face.mouthOpenness), `≤ ${Q.mouthOpennessMax}`);
 
   // 4. Person mask around the head, and the crown from it.
   const mask = await personMask(models, working, headRegion(face), face);
@@ -273,10 +273,11 @@ export async function processPhoto(input: Buffer, certCode: CertCode): Promise<E
     const alpha = refineAlpha(rgb, coarse, spec.width, spec.height);
     const photo = compositeOnWhite(rgb, alpha, spec.width, spec.height);
     // The landmarks carried onto the output, and the geometry measured on the output's pixels.
-    const outFace = measureFace(mesh.map((p) => transform.toOutput(p)));
+    const outMesh = mesh.map((p) => transform.toOutput(p));
+    const outFace = measureFace(outMesh);
     const geometry = measureOutput(photo, spec, outFace);
     timer.lap('matting');
-    return { rgb, alpha, photo, outFace, geometry, fits: geometryWithin(spec, geometry, s.crownTrimmed) };
+    return { rgb, alpha, photo, outMesh, outFace, geometry, fits: geometryWithin(spec, geometry, s.crownTrimmed) };
   };
   let out = await renderCrop(solution);
   if (cropPossible && !out.fits) {
@@ -291,10 +292,12 @@ export async function processPhoto(input: Buffer, certCode: CertCode): Promise<E
     }
   }
   checks.add('CROWN_TRIMMED', !solution.crownTrimmed, round1(solution.predicted.crownMargin), `≥ ${spec.crownMargin.min} px`);
-  const { rgb, alpha, photo, outFace, geometry } = out;
+  const { rgb, alpha, photo, outMesh, outFace, geometry } = out;
 
   // 7. Quality on the rendered face (fixed scale: one set of thresholds for every input).
   qualityChecks(checks, { rgb, luma: luminance(rgb), alpha, width: spec.width, height: spec.height }, outFace);
+  // What reviewers reject by eye (mouth open, earrings, hair over ears/brows/shoulders, backdrop left).
+  checks.list.push(...reviewerChecks({ rgb, photo, alpha, width: spec.width, height: spec.height, mesh: outMesh, face: outFace }));
   timer.lap('quality');
 
   if (!cropPossible) return { report: finish(certCode, checks, timer), jpeg: null };

@@ -8,6 +8,7 @@ import { STATUS_LABELS } from '@shared/order-machine';
 
 import { ActionButton } from '../../../../components/ActionButton';
 import { GuideOverlay } from '../../../../components/GuideOverlay';
+import { RegionOverlay } from '../../../../components/RegionOverlay';
 import { ReportView } from '../../../../components/ReportView';
 import { Card, Screen } from '../../../../components/Screen';
 import { EmptyState, ErrorState, ErrorText, LoadingState } from '../../../../components/StateView';
@@ -189,6 +190,7 @@ export default function ReviewDetailPage() {
           <View className="review-photo" style={{ width: size(PHOTO_WIDTH_RPX), height: size(photoHeightRpx) }}>
             <Image className="review-photo__img" src={apiUrl(current.photoUrl)} mode="scaleToFill" />
             <GuideOverlay spec={spec} visible={guides} />
+            <RegionOverlay report={current.report} spec={spec} />
           </View>
         ) : (
           <Text className="review-status__sub">这个订单没有处理好的照片</Text>
