@@ -34,7 +34,7 @@ const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const APPID = 'wx00000000crashtest';
 const SECRET = 'crash-test-secret';
 const TEMPLATE = 'crash-template-result';
-// Photos the engine accepts (deepface-img47's output is blocked: LEFTOVER_BACKGROUND, docs/reviewer-checks.md).
+// Photos the engine accepts.
 const PHOTOS = ['deepface-img3.jpg', 'deepface-img29.jpg', 'hivision-test1.jpg', 'hivision-test0.jpg'];
 
 const data = tempDataDir();

@@ -63,12 +63,12 @@ describe('reviewer-rule checks on the labelled portraits (居民身份证 output
     }
   });
 
-  it('judgement rules warn with 审核可能不通过; a patch of old backdrop blocks the photo', () => {
-    for (const code of REVIEWER_CODES.filter((c) => c !== 'LEFTOVER_BACKGROUND')) {
+  it('every reviewer rule warns with 审核可能不通过 and points at the patch it means', () => {
+    // LEFTOVER_BACKGROUND too: with 1 of 4 patches found it may not turn a photo away.
+    for (const code of REVIEWER_CODES) {
       expect(CHECK_CODES[code].severity).toBe('warn');
       expect(CHECK_CODES[code].message).toContain('审核可能不通过');
     }
-    expect(CHECK_CODES.LEFTOVER_BACKGROUND.severity).toBe('block');
     // deepface-img47: the dark-blue backdrop kept between the neck and the image-right earring.
     const run = runs.find((r) => r.file.endsWith('deepface-img47.jpg'))!;
     const leftover = run.results.LEFTOVER_BACKGROUND!;
