@@ -110,7 +110,9 @@ export function templateKindOf(kind: NotificationKind): TemplateKind {
 /** The keywords each template was set up with in the mini-program's admin console (公众平台 →
  * 订阅消息); the keys are the ones WeChat assigns (`<type><n>`). docs/wechat.md lists them. */
 export const TEMPLATE_FIELDS = {
-  result: { thing1: '办理业务', phrase2: '审核结果', thing3: '申请人', thing4: '说明', time5: '审核时间' },
+  // character_string6 carries the image number, so a person at a counter reads it straight from
+  // 服务通知 (a rejection has none: '-').
+  result: { thing1: '办理业务', phrase2: '审核结果', thing3: '申请人', thing4: '说明', time5: '审核时间', character_string6: '图像号' },
   expiry: { thing1: '办理业务', character_string2: '图像号', time3: '到期时间', thing4: '温馨提示' },
 } as const;
 
@@ -154,6 +156,9 @@ export function notificationText(p: NotificationPayload): { title: string; body:
 
 export type TemplateData = Record<string, { value: string }>;
 
+/** The 图像号 field of a rejection: no number was issued (a character_string takes symbols). */
+export const NO_IMAGE_NUMBER = '-';
+
 /** The `data` of subscribeMessage.send for a notification; every value within its field's limit. */
 export function templateData(p: NotificationPayload, now: Date): TemplateData {
   const business = thingValue(businessName(p.certType, p.cityCode));
@@ -163,8 +168,9 @@ export function templateData(p: NotificationPayload, now: Date): TemplateData {
         thing1: { value: business },
         phrase2: { value: phraseValue('已通过') },
         thing3: { value: thingValue(p.applicantName) },
-        thing4: { value: thingValue('回执已生成，点击查看图像号') },
+        thing4: { value: thingValue('回执已生成，凭图像号到窗口办理') },
         time5: { value: timeValue(p.decidedAt) },
+        character_string6: { value: characterStringValue(p.imageNumber) },
       } satisfies FieldsOf<'result'>;
     case 'review_rejected':
       return {
@@ -173,6 +179,7 @@ export function templateData(p: NotificationPayload, now: Date): TemplateData {
         thing3: { value: thingValue(p.applicantName) },
         thing4: { value: thingValue(p.reasons.join('、'), '请查看订单详情') },
         time5: { value: timeValue(p.decidedAt) },
+        character_string6: { value: NO_IMAGE_NUMBER },
       } satisfies FieldsOf<'result'>;
     case 'receipt_expiring':
       return {

@@ -138,15 +138,17 @@ describe('delivery', () => {
       thing1: { value: '居民身份证（深圳）' },
       phrase2: { value: '已通过' },
       thing3: { value: '张三丰' },
-      thing4: { value: '回执已生成，点击查看图像号' },
+      thing4: { value: '回执已生成，凭图像号到窗口办理' },
       time5: { value: expect.stringMatching(/^\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}$/) },
+      // The image number itself, readable in 服务通知 at the counter (≤ 32 characters).
+      character_string6: { value: receipt.number },
     });
-    expect(receipt.number).toBeTruthy();
+    expect(receipt.number).toMatch(/^[A-Z0-9]{8,32}$/);
 
     const rejectedOrder = await submittedOrder(app, token);
     await decide(app, reviewer, rejectedOrder.id, { reasons: ['accessories'], note: '请摘下耳环' });
     expect((await settled(rejectedOrder.id))[0]!.wechatState).toBe('sent');
-    expect(messagesFor(rejectedOrder.id)[0]!.data).toMatchObject({ phrase2: { value: '未通过' }, thing4: { value: '佩戴饰品' } });
+    expect(messagesFor(rejectedOrder.id)[0]!.data).toMatchObject({ phrase2: { value: '未通过' }, thing4: { value: '佩戴饰品' }, character_string6: { value: '-' } });
   });
 
   it('skips a local (nickname) user without any HTTP call; they have the in-app list', async () => {
