@@ -429,6 +429,46 @@ describe('over a real socket', () => {
     await expectStillServing(order.id);
   });
 
+  // A real uploader (wx.uploadFile, a browser) writes its whole body before it looks at the
+  // answer: the 413 must still reach it, not a reset connection (EPIPE / ECONNRESET).
+  it.each([
+    ['with Content-Length', false],
+    ['chunked', true],
+  ])('a 40 MB photo written whole by a client that reads the answer only at the end (%s) → 413 it can read', async (_, chunked) => {
+    const order = await createOrder(app, owner);
+    const boundary = '----zphzwhole';
+    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="photo"; filename="big.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`);
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+    const chunk = Buffer.alloc(1024 * 1024, 0x20);
+    PORTRAIT.copy(chunk, 0, 0, 1024);
+    const size = head.length + 40 * chunk.length + tail.length;
+    const headers: Record<string, string | number> = { ...auth(owner), 'content-type': `multipart/form-data; boundary=${boundary}` };
+    if (!chunked) headers['content-length'] = size;
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request(`${baseUrl}/api/orders/${order.id}/photo`, { method: 'PUT', headers });
+      req.on('error', reject);
+      req.on('response', (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (c: Buffer) => parts.push(c));
+        res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(parts).toString() }));
+        res.on('error', reject);
+      });
+      let written = 0;
+      const pump = () => {
+        while (written < 40) {
+          written += 1;
+          if (!req.write(written === 1 ? Buffer.concat([head, chunk]) : chunk)) return void req.once('drain', pump);
+        }
+        req.end(tail);
+      };
+      pump();
+    });
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toEqual({ code: 'PHOTO_TOO_LARGE', message: API_ERRORS.PHOTO_TOO_LARGE });
+    expect(await health()).toMatchObject({ status: 200 });
+    await expectStillServing(order.id);
+  });
+
   it('a connection dropped mid-upload stores nothing and leaves the order as it was', async () => {
     const order = await createOrder(app, owner);
     const res = await streamUpload(baseUrl, order.id, 8 * 1024 * 1024, { dropAfter: 3 * 1024 * 1024 });

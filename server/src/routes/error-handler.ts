@@ -62,10 +62,40 @@ export function sendError(reply: FastifyReply, code: ApiErrorCode, fields?: Reco
   return reply.code(status).type('application/json; charset=utf-8').send(errorBody(code, fields));
 }
 
+/**
+ * A refused body still arriving is read on and thrown away (never buffered) up to this much and
+ * this long, so the client gets to read the answer: closing at once resets the connection under a
+ * client that is still sending, and a phone shows a network error (EPIPE) instead of 「照片太大」.
+ * A body that declares more, or runs past the bounds, is cut off.
+ */
+const DRAIN_MAX_BYTES = 64 * 1024 * 1024;
+const DRAIN_MAX_MS = 60_000;
+
+function drainRefusedBody(request: FastifyRequest, reply: FastifyReply): void {
+  const raw = request.raw;
+  if (Number(raw.headers['content-length']) > DRAIN_MAX_BYTES) {
+    reply.header('connection', 'close');
+    return;
+  }
+  const socket = raw.socket;
+  let drained = 0;
+  const cutOff = setTimeout(() => socket.destroy(), DRAIN_MAX_MS).unref();
+  raw.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > DRAIN_MAX_BYTES) socket.destroy();
+  });
+  raw.once('close', () => clearTimeout(cutOff));
+  // Once the client has sent it all (and so could read the answer), the connection goes: a client
+  // that sent too much once is not kept on a warm socket.
+  raw.once('end', () => socket.end());
+  // Whatever was consuming the body (the multipart parser) is done with it.
+  raw.unpipe();
+  raw.resume();
+}
+
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  // Refused while the body is still arriving (a 100 MB upload): answer, then close the connection
-  // rather than read the rest only to throw it away.
-  if (request.raw.complete === false) reply.header('connection', 'close');
+  // Refused while the body is still arriving (a too-large upload): answered now, the rest drained.
+  if (request.raw.complete === false) drainRefusedBody(request, reply);
   if (error instanceof AppError) return sendError(reply, error.code, error.fields);
   // The state machine refused the event in the order's current status.
   if (error instanceof TransitionError) return sendError(reply, 'WRONG_STATUS');
