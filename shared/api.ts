@@ -202,6 +202,9 @@ export interface CatalogView {
 }
 
 /** Stable error codes with the message a person can act on. */
+/** The largest photo upload the server takes (bytes); the client shrinks a bigger original first. */
+export const PHOTO_UPLOAD_MAX_BYTES = 20 * 1024 * 1024;
+
 export const API_ERRORS = {
   BAD_REQUEST: '请求内容不正确,请检查后重试',
   VALIDATION_FAILED: '填写的内容有误,请按提示修改',

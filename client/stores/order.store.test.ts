@@ -95,6 +95,17 @@ describe('order store', () => {
     expect(useOrderStore.getState().upload).toEqual({ phase: 'error', percent: 0, error: '照片太大,请选择 20MB 以内的照片' });
   });
 
+  it('sends a photo within the limit as it is, and refuses one the phone cannot shrink below 20 MB without sending it', async () => {
+    const upload = vi.spyOn(orderService, 'uploadPhoto').mockResolvedValue(order({ status: 'processing' }));
+    await useOrderStore.getState().uploadPhoto('ord_12345678', { path: 'blob:ok', size: 20 * 1024 * 1024 });
+    expect(upload).toHaveBeenCalledWith('ord_12345678', { path: 'blob:ok', size: 20 * 1024 * 1024 }, expect.any(Function));
+    upload.mockClear();
+    // jsdom decodes no images, so the browser's shrink hands the 40 MB original back unchanged.
+    expect(await useOrderStore.getState().uploadPhoto('ord_12345678', { path: 'blob:huge', size: 40 * 1024 * 1024 })).toBeNull();
+    expect(upload).not.toHaveBeenCalled();
+    expect(useOrderStore.getState().upload).toEqual({ phase: 'error', percent: 0, error: '照片太大,请选择 20MB 以内的照片' });
+  });
+
   it('polls while processing and stops at needs_retake', async () => {
     useOrderStore.setState({ order: order({ status: 'processing' }) });
     const get = vi

@@ -1,12 +1,13 @@
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 
-import type { ApplicantBody, CreateOrderBody, OrderView, SubmitBody } from '@shared/api';
+import { API_ERRORS, PHOTO_UPLOAD_MAX_BYTES, type ApplicantBody, type CreateOrderBody, type OrderView, type SubmitBody } from '@shared/api';
 import type { CertCode } from '@shared/certificates';
 import { citiesFor } from '@shared/cities';
 import { isShenzhenResidencePermit, type OrderEligibility } from '@shared/eligibility';
 
 import type { ChosenPhoto } from '../platform/choose-photo';
+import { shrinkPhoto } from '../platform/shrink-photo';
 import { ApiError, errorMessage } from '../services/api-error';
 import { orderService } from '../services/order.service';
 
@@ -65,6 +66,15 @@ export interface OrderActions {
 }
 
 export type OrderStore = OrderState & OrderActions;
+
+/** A photo within the server's upload limit: a bigger original is shrunk on the phone first, and
+ * one that stays too big is refused here with 「照片太大…」 instead of being sent for nothing. */
+async function fitForUpload(photo: ChosenPhoto): Promise<ChosenPhoto> {
+  if (photo.size === undefined || photo.size <= PHOTO_UPLOAD_MAX_BYTES) return photo;
+  const smaller = await shrinkPhoto(photo);
+  if (smaller.size === undefined || smaller.size > PHOTO_UPLOAD_MAX_BYTES) throw new ApiError(413, 'PHOTO_TOO_LARGE', API_ERRORS.PHOTO_TOO_LARGE);
+  return smaller;
+}
 
 const idleUpload: UploadState = { phase: 'idle', percent: 0, error: null };
 
@@ -140,7 +150,7 @@ export const useOrderStore = create<OrderStore>()((set, get) => ({
   async uploadPhoto(orderId, photo) {
     set({ upload: { phase: 'uploading', percent: 0, error: null }, original: { orderId, path: photo.path } });
     try {
-      const order = await orderService.uploadPhoto(orderId, photo, ({ percent }) =>
+      const order = await orderService.uploadPhoto(orderId, await fitForUpload(photo), ({ percent }) =>
         set((s) => ({ upload: { ...s.upload, percent: Math.max(s.upload.percent, Math.min(100, percent)) } })),
       );
       set({ order, loadStatus: 'ready', upload: { phase: 'idle', percent: 100, error: null } });

@@ -8,6 +8,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 
+import { PHOTO_UPLOAD_MAX_BYTES } from '../../shared/api';
 import type { TemplateKind } from '../../shared/wechat';
 import { parseDatabaseUrl } from './db/database';
 import { ENV_VERSIONS, MINIPROGRAM_STATES } from './wechat/wechat-api';
@@ -221,7 +222,7 @@ export function loadTrustProxy(value: string | undefined): boolean | string {
 }
 
 /** The upload limit; equal to the engine's INPUT_LIMITS.maxBytes (a test holds them together). */
-export const PHOTO_MAX_BYTES = 20 * 1024 * 1024;
+export const PHOTO_MAX_BYTES = PHOTO_UPLOAD_MAX_BYTES;
 
 const KEY_FILE = 'secret.key';
 
