@@ -15,6 +15,12 @@ export interface CheckResult {
   value: number | null;
   /** The limit it was compared with, human-readable (e.g. "≥ 0.12", "193–221"). */
   limit: string;
+  /**
+   * Which part of a check failed, machine-readable, where one code has several causes (e.g.
+   * HEAD_CUT_OFF: `hair_top`, `chin`, `shoulders_bottom`, `shoulders_left`, `shoulders_right`).
+   * `message` then says what to do about that cause.
+   */
+  detail?: string;
 }
 
 export interface PhotoOutputInfo {
@@ -24,11 +30,19 @@ export interface PhotoOutputInfo {
   dpi: number;
   format: 'jpeg';
   quality: number;
+  /** The background colour the person was put on (shared/photo-background.ts). */
+  background?: { name: string; rgb: [number, number, number] };
 }
 
-/** Measured on the output file by detecting the face again, in output pixels. */
+/** Measured on the finished photo, in output pixels. */
 export interface OutputGeometry {
+  /** Cheek to cheek (calibrated mesh reading), ears excluded: GA 461's width band. */
   faceWidth: number;
+  /**
+   * The whole head at ear level, ears (and hair there) included, read from the person matte:
+   * the width band of exit-entry and GA 482 photos.
+   */
+  headWidth: number;
   headHeight: number;
   crownMargin: number;
   eyeLine: number;
