@@ -11,6 +11,21 @@ export interface Band {
   target?: number;
 }
 
+/**
+ * Which width a spec's width band measures. `face`: 脸宽, cheek to cheek at its widest, ears
+ * excluded (GA 461). `head`: 头部宽度, the whole head at ear level, ears and the hair there
+ * included (exit-entry, GA 482).
+ */
+export type WidthQuantity = 'face' | 'head';
+
+export interface WidthBand extends Band {
+  quantity: WidthQuantity;
+  /** What is measured, in the standard's words. */
+  definition: string;
+  /** Where the band comes from. */
+  source: string;
+}
+
 export type ReceiptGroup = 'A' | 'B' | 'C';
 export type SpecId = 'ga461' | 'exit_entry' | 'ga482';
 
@@ -23,6 +38,12 @@ export interface PhotoSpec {
   /** JPEG quality range the encoder may pick from while searching for the file-size band. */
   quality: { min: number; max: number; nominal: number };
   fileBytes: Band;
+  /** The width band, and which width it is (face for GA 461, head for exit-entry and GA 482). */
+  widthBand: WidthBand;
+  /**
+   * @deprecated The same numbers as `widthBand` (kept for the client's guide overlay). For
+   * exit-entry and GA 482 this is a head width, not a face width: read `widthBand.quantity`.
+   */
   faceWidth: Band;
   /** Crown (top of hair) to chin; absent where the spec sets none (it follows from the rest). */
   headHeight?: Band;
@@ -66,6 +87,11 @@ function band(min: number, max: number, target: number | undefined = (min + max)
   return target === undefined ? { min, max } : { min, max, target };
 }
 
+function widthBand(quantity: WidthQuantity, b: Band, source: string): WidthBand {
+  const definition = quantity === 'face' ? '脸宽: 两颊之间最宽处,不含耳朵' : '头部宽度: 耳朵所在高度的整个头部宽度,含双耳';
+  return { ...b, quantity, definition, source };
+}
+
 const GA461_SOURCES = [
   'GA 461-2004 / GA/T 461-2019 居民身份证制证用数字相片技术要求 (reposts: bbs.3miao.net, selfie-china.cn, 0551fangchan.com)',
 ];
@@ -83,6 +109,7 @@ export const SPECS: Record<SpecId, PhotoSpec> = {
     dpi: 350,
     quality: { min: 55, max: 92, nominal: 70 },
     fileBytes: band(14 * KB, 20_000),
+    widthBand: widthBand('face', band(193, 221, 207), 'GA 461: 脸宽 207 ± 14 px (PHOTO-SPECS.md)'),
     faceWidth: band(193, 221, 207),
     crownMargin: band(7, 21, 14),
     // "eye line ≥ 207 px above the bottom edge": y ≤ 441 − 207 = 234; only a limit, no aim.
@@ -99,6 +126,7 @@ export const SPECS: Record<SpecId, PhotoSpec> = {
     dpi: 300,
     quality: { min: 70, max: 95, nominal: 80 },
     fileBytes: band(30 * KB, 45_000),
+    widthBand: widthBand('head', band(230, 283), '出入境证件相片照相指引: 头部宽度 230–283 px (PHOTO-SPECS.md, corrected)'),
     faceWidth: band(230, 283),
     headHeight: band(331, 390),
     crownMargin: band(25, 45),
@@ -118,6 +146,7 @@ export const SPECS: Record<SpecId, PhotoSpec> = {
     dpi: 300,
     quality: { min: 70, max: 95, nominal: 80 },
     fileBytes: band(14 * KB, 30_000),
+    widthBand: widthBand('head', band(165, 189), 'GA 482-2008: 头部宽 14–16 mm = 165–189 px at 300 dpi (PHOTO-SPECS.md, corrected)'),
     faceWidth: band(165, 189),
     headHeight: band(224, 260),
     crownMargin: band(10, 20),

@@ -104,6 +104,16 @@ export const CHECK_CODES = {
     title: '文件大小不符',
     message: '照片细节过多或过少,无法压缩到规定的文件大小,请换一张背景简洁的照片',
   },
+  HEAD_PROPORTIONS_CONFLICT: {
+    severity: 'block',
+    title: '头部比例无法同时符合规格',
+    message: '按规格裁剪时,头部宽度与头部高度(或头顶距离、眼睛位置)无法同时达标,常见于发型蓬松、头发很高或披散在两侧;请把头发梳理平整、扎到脑后后重拍',
+  },
+  EDGE_HALO: {
+    severity: 'warn',
+    title: '头发边缘残留原背景色',
+    message: '头发边缘可能残留原背景的颜色,审核可能不通过;建议在浅色纯色墙前重拍',
+  },
   FACE_WIDTH_OUT_OF_BAND: {
     severity: 'warn',
     title: '脸宽与规格略有出入',
@@ -171,6 +181,20 @@ export const CHECK_CODES = {
 } as const satisfies Record<string, CheckCodeInfo>;
 
 export type CheckCode = keyof typeof CHECK_CODES;
+
+/**
+ * HEAD_CUT_OFF has several causes; the check's `detail` names the cause and its message says
+ * what to do about that one (the code's own message stays the summary).
+ */
+export const HEAD_CUT_OFF_DETAILS = {
+  hair_top: '头顶的头发超出了照片上边缘,请离远一些或把手机举低一点,拍到完整的头顶',
+  chin: '下巴超出了照片下边缘,请离远一些,拍到下巴和脖子',
+  shoulders_bottom: '照片下方没有拍到肩膀,请离远一些,拍到双肩和领口',
+  shoulders_left: '照片左侧的肩膀被画面切掉了,请站到画面中间、离远一些,拍到双肩',
+  shoulders_right: '照片右侧的肩膀被画面切掉了,请站到画面中间、离远一些,拍到双肩',
+} as const;
+
+export type HeadCutOffDetail = keyof typeof HEAD_CUT_OFF_DETAILS;
 
 export function checkInfo(code: CheckCode): CheckCodeInfo {
   return CHECK_CODES[code];

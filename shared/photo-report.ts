@@ -17,6 +17,12 @@ export interface CheckResult {
   limit: string;
   /** Where on the output photo the check looked or found the problem (reviewer-rule checks). */
   region?: PhotoRegion;
+  /**
+   * Which part of a check failed, machine-readable, where one code has several causes (e.g.
+   * HEAD_CUT_OFF: `hair_top`, `chin`, `shoulders_bottom`, `shoulders_left`, `shoulders_right`).
+   * `message` then says what to do about that cause.
+   */
+  detail?: string;
 }
 
 /** A box on the output photo, in output pixels (origin top-left). */
@@ -34,11 +40,19 @@ export interface PhotoOutputInfo {
   dpi: number;
   format: 'jpeg';
   quality: number;
+  /** The background colour the person was put on (shared/photo-background.ts). */
+  background?: { name: string; rgb: [number, number, number] };
 }
 
-/** Measured on the output file by detecting the face again, in output pixels. */
+/** Measured on the finished photo, in output pixels. */
 export interface OutputGeometry {
+  /** Cheek to cheek (calibrated mesh reading), ears excluded: GA 461's width band. */
   faceWidth: number;
+  /**
+   * The whole head at ear level, ears (and hair there) included, read from the person matte:
+   * the width band of exit-entry and GA 482 photos.
+   */
+  headWidth: number;
   headHeight: number;
   crownMargin: number;
   eyeLine: number;

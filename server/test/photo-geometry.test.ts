@@ -1,12 +1,12 @@
 /** The crop solver on measured heads (pure arithmetic, no pixels). */
 import { describe, expect, it } from 'vitest';
 import { getCertificate } from '../../shared/certificates';
-import { geometryAt, solveCrop, withinSpec, type HeadMeasure } from '../src/photo/geometry';
+import { bandsMissed, geometryAt, solveCrop, withinSpec, type HeadMeasure } from '../src/photo/geometry';
 import { setJfifDensity, readJfifDensity } from '../src/photo/jpeg-header';
 
 /** A head in source pixels: crown at 300, eyes 420 px below, chin further, face 400 px wide. */
 function head(over: Partial<HeadMeasure> = {}): HeadMeasure {
-  return { crownY: 300, eyeY: 720, chinY: 1000, centreX: 900, eyeMidX: 905, faceWidth: 400, ...over };
+  return { crownY: 300, eyeY: 720, chinY: 1000, centreX: 900, eyeMidX: 905, faceWidth: 400, headWidth: 470, ...over };
 }
 
 describe('solveCrop', () => {
@@ -40,12 +40,21 @@ describe('solveCrop', () => {
     expect(s.withinSpec).toBe(true);
   });
 
-  it('keeps head height in band when big hair makes both bands impossible, and reports it', () => {
+  it('solves GA 482 for head width and head height together, aiming for the middle', () => {
     const spec = getCertificate('driver_license').spec;
-    const s = solveCrop(spec, head({ crownY: 150 }));
+    const s = solveCrop(spec, head());
+    expect(s.withinSpec).toBe(true);
+    expect(Math.abs(s.predicted.headWidth - 177)).toBeLessThanOrEqual(8);
+    expect(s.predicted.headHeight).toBeGreaterThanOrEqual(224);
     expect(s.predicted.headHeight).toBeLessThanOrEqual(260);
-    expect(s.predicted.faceWidth).toBeLessThan(165);
+  });
+
+  it('reports a head whose proportions no GA 482 crop can meet, and which bands conflict', () => {
+    const spec = getCertificate('driver_license').spec;
+    // Towering hair: head height / head width 1.81, the bands allow at most 260 / 165 = 1.58.
+    const s = solveCrop(spec, head({ crownY: 150 }));
     expect(s.withinSpec).toBe(false);
+    expect(bandsMissed(spec, s.predicted).length).toBeGreaterThan(0);
   });
 
   it('centres the eyes for social security where the face centre would miss the band', () => {
@@ -58,7 +67,7 @@ describe('solveCrop', () => {
   it('geometryAt and withinSpec agree on a hand-made crop', () => {
     const spec = getCertificate('resident_id').spec;
     const g = geometryAt(spec, head(), 0.5, 271, 140);
-    expect(g).toMatchObject({ faceWidth: 200, crownMargin: 10, eyeLine: 220, headHeight: 350 });
+    expect(g).toMatchObject({ faceWidth: 200, headWidth: 235, crownMargin: 10, eyeLine: 220, headHeight: 350 });
     expect(withinSpec(spec, g)).toBe(true);
     expect(withinSpec(spec, { ...g, crownMargin: 30 })).toBe(false);
   });

@@ -7,15 +7,16 @@
  * file-size band → measure the finished photo and report what it measures.
  */
 import { getCertificate, type CertCode, type PhotoSpec } from '../../../shared/certificates';
-import { CHECK_CODES, type CheckCode } from '../../../shared/check-codes';
+import { CHECK_CODES, HEAD_CUT_OFF_DETAILS, type CheckCode, type HeadCutOffDetail } from '../../../shared/check-codes';
+import { BACKGROUNDS, type PhotoBackground, type Rgb } from '../../../shared/photo-background';
 import type { CheckResult, OutputGeometry, PhotoReport } from '../../../shared/photo-report';
 import * as media from '../repositories/media.repository';
 import { MediaError, type RawImage, type Rect } from '../repositories/media.repository';
 import { detectFaces, segmentPerson, type DetectedFace } from './detect';
-import { faceWidthWithin, geometryAt, solveCrop, withinSpec, type CropSolution, type HeadMeasure } from './geometry';
+import { bandsMissed, BOTTOM_EXTEND_MAX, geometryAt, solveCrop, widthWithin, withinSpec, type CropSolution, type HeadMeasure } from './geometry';
 import { setJfifDensity } from './jpeg-header';
 import { measureFace, type FaceMeasure, type Point } from './landmarks';
-import { compositeOnWhite, keepConnected, refineAlpha } from './matting';
+import { compositeOnBackground, edgeHalo, EDGE_HALO_MAX, keepConnected, refineAlpha } from './matting';
 import { loadModels, type Models } from './models';
 import { composeAffine, luminance, sampleBilinear, warpMap, warpRgb, type Affine } from './pixels';
 import * as quality from './quality';
@@ -65,6 +66,11 @@ class Checks {
   add(code: CheckCode, pass: boolean, value: number | null, limit: string): void {
     const info = CHECK_CODES[code];
     this.list.push({ code, pass, severity: info.severity, message: info.message, value, limit });
+  }
+  /** A check with a named cause and the message for that cause. */
+  addDetail(code: CheckCode, pass: boolean, value: number | null, limit: string, detail: string, message: string): void {
+    const info = CHECK_CODES[code];
+    this.list.push({ code, pass, severity: info.severity, message, value, limit, detail });
   }
   get blocked(): boolean {
     return this.list.some((c) => !c.pass && c.severity === 'block');
@@ -160,9 +166,15 @@ function faceArea(face: DetectedFace): number {
   return face.box.width * face.box.height;
 }
 
-export async function processPhoto(input: Buffer, certCode: CertCode): Promise<EngineResult> {
+export interface EngineOptions {
+  /** Background of the finished photo (shared/photo-background.ts: photoBackgroundFor). White by default. */
+  background?: PhotoBackground;
+}
+
+export async function processPhoto(input: Buffer, certCode: CertCode, options: EngineOptions = {}): Promise<EngineResult> {
   const cert = getCertificate(certCode);
   const spec = cert.spec;
+  const bg = options.background ?? BACKGROUNDS.white;
   const timer = new Timer();
   const checks = new Checks();
   const fail = (code: CheckCode, value: number | null, limit: string): EngineResult => {
@@ -170,9 +182,11 @@ export async function processPhoto(input: Buffer, certCode: CertCode): Promise<E
     return { report: finish(certCode, checks, timer), jpeg: null };
   };
 
-  // 1. Decode, once, at the smallest size that keeps enough detail.
+  // 1. Decode, once, at the smallest size that keeps enough detail. The models load meanwhile
+  // (the first call of a worker only; later calls find them loaded).
   if (input.length === 0) return fail('INPUT_UNREADABLE', 0, '非空文件');
   if (input.length > INPUT_LIMITS.maxBytes) return fail('INPUT_TOO_LARGE', input.length, `≤ ${INPUT_LIMITS.maxBytes} B`);
+  const modelsReady = loadModels();
   let original: media.ProbeResult;
   let working: RawImage;
   let shrink = 1;
@@ -196,15 +210,22 @@ export async function processPhoto(input: Buffer, certCode: CertCode): Promise<E
   checks.add('INPUT_TOO_LARGE', true, original.width * original.height, `≤ ${INPUT_LIMITS.maxPixels / 1e6} MP`);
   timer.lap('decode');
 
-  // 2. Faces on a small copy.
-  const models = await loadModels();
+  // 2. Faces on a small copy. A photo too bright or too dark for the detector is tried again on
+  // a tone-normalised copy, so that exposure is reported as exposure (TOO_BRIGHT / TOO_DARK by
+  // the quality checks on the real pixels), not as "no face".
+  const models = await modelsReady;
   timer.lap('models');
   const modelScale = Math.min(1, INPUT_LIMITS.modelMaxSide / Math.max(working.width, working.height));
   const small =
     modelScale < 1
       ? await media.resize(working, Math.round(working.width * modelScale), Math.round(working.height * modelScale))
       : working;
-  const faces = (await detectFaces(models, small)).sort((a, b) => faceArea(b) - faceArea(a));
+  let faces = await detectFaces(models, small);
+  if (faces.length === 0) {
+    const normalised = normaliseTone(small);
+    if (normalised) faces = await detectFaces(models, normalised);
+  }
+  faces.sort((a, b) => faceArea(b) - faceArea(a));
   timer.lap('faces');
   if (faces.length === 0) return fail('NO_FACE', 0, '1');
   checks.add('NO_FACE', true, faces.length, '≥ 1');
@@ -214,9 +235,11 @@ export async function processPhoto(input: Buffer, certCode: CertCode): Promise<E
   const comparable = faces.filter((f) => f.box.width >= main.box.width * 0.5);
   if (comparable.length > 1) return fail('MULTIPLE_FACES', comparable.length, '1');
   checks.add('MULTIPLE_FACES', true, comparable.length, '1');
-  const face = measureFace(main.mesh.map(([x, y]) => [x / modelScale, y / modelScale]));
+  const mesh = main.mesh.map(([x, y]) => [x / modelScale, y / modelScale] as Point);
+  const face = measureFace(mesh);
 
-  // 3. Pose.
+  // 3. Pose. A roll up to the limit is straightened (rotation about the eye midpoint); more is
+  // a tilted head, reported with its measured angle.
   const roll = face.rollDeg;
   if (Math.abs(roll) > Q.rollStraightenMax) return fail('HEAD_TILTED', round1(roll), `±${Q.rollStraightenMax}°`);
   checks.add('HEAD_TILTED', true, round1(roll), `±${Q.rollStraightenMax}°`);
@@ -225,38 +248,41 @@ export async function processPhoto(input: Buffer, certCode: CertCode): Promise<E
   checks.add('HEAD_POSE_SLIGHT', !facing || Math.abs(face.yaw) <= Q.yawWarn, round3(face.yaw), `≤ ${Q.yawWarn}`);
   checks.add('EYES_CLOSED', face.eyeOpenness >= Q.eyeOpennessMin, round3(face.eyeOpenness), `≥ ${Q.eyeOpennessMin}`);
 
-  // 4. Person mask around the head, and the crown from it.
+  // 4. Person mask around the head; crown and head width from it.
   const mask = await personMask(models, working, headRegion(face), face);
   timer.lap('segment');
   const straighten = new CropTransform(face.eyeMid, roll, 1, 0, 0);
-  const crown = findCrown(mask, face, straighten);
-  const crownWorking = straighten.fromFrame([face.centre[0], crown]);
+  const top = crownAtTop(mask, face, straighten, findCrown(mask, face, straighten));
   const frameOf = (p: Point) => straighten.toFrame(p);
   const head: HeadMeasure = {
-    crownY: crown - CROWN_VISIBLE_OFFSET * face.faceWidth,
+    crownY: top.crownY - CROWN_VISIBLE_OFFSET * face.faceWidth,
     eyeY: face.eyeMid[1],
     chinY: frameOf(face.chin)[1],
     centreX: frameOf(face.centre)[0],
     eyeMidX: face.eyeMid[0],
     faceWidth: face.faceWidth,
+    headWidth: maskHeadWidth(mask, face, straighten),
+    // The lowest row of real picture under the face (rows beyond it can only be repeated).
+    sourceBottomY: frameOf([face.centre[0], working.height])[1],
   };
 
   // 5. Geometry from the spec's quantities.
   let solution = solveCrop(spec, head);
   const transformOf = (s: CropSolution) => new CropTransform(face.eyeMid, roll, s.scale, s.left, s.top);
-  const cutOff = headCutOff(spec, transformOf(solution), working, mask, crownWorking, face);
+  const cutOffOf = (s: CropSolution) => headCutOff(spec, transformOf(s), working, mask, top, face);
+  let cutOff = cutOffOf(solution);
   const upscale = solution.scale / shrink;
   timer.lap('geometry');
   // A crop that cannot be made is reported, but the quality checks still run on a best-effort
   // render so the person learns everything to fix in one go.
-  checks.add('HEAD_CUT_OFF', !cutOff, null, cutOff ?? '头顶、下巴、肩膀在画面内');
-  const minFace = Math.ceil(spec.faceWidth.min / INPUT_LIMITS.maxUpscale);
+  if (cutOff) checks.addDetail('HEAD_CUT_OFF', false, cutOff.value, cutOff.limit, cutOff.detail, HEAD_CUT_OFF_DETAILS[cutOff.detail]);
+  else checks.add('HEAD_CUT_OFF', true, null, '头顶、下巴、肩膀在画面内(缺少的背景会补齐)');
+  const minFace = Math.ceil(solution.predicted.faceWidth / INPUT_LIMITS.maxUpscale);
   checks.add('LOW_RESOLUTION', upscale <= INPUT_LIMITS.maxUpscale, Math.round(face.faceWidth * shrink), `脸宽 ≥ ${minFace} px`);
   const cropPossible = !cutOff && upscale <= INPUT_LIMITS.maxUpscale;
 
   // 6. Render: more detail is decoded only when the working copy is too small for this crop.
   const sources = new Map<number, RawImage>([[shrink, working]]);
-  const mesh = main.mesh.map(([x, y]) => [x / modelScale, y / modelScale] as Point);
   const renderCrop = async (s: CropSolution) => {
     const transform = transformOf(s);
     let finer = shrink;
@@ -267,70 +293,165 @@ export async function processPhoto(input: Buffer, certCode: CertCode): Promise<E
       sources.set(finer, source);
       timer.lap('decode');
     }
-    const rgb = await render(source, transform.rescaled(shrink / finer), spec);
+    const rgb = await render(source, transform.rescaled(shrink / finer), spec, bg.rgb);
     timer.lap('render');
     const coarse = warpMap(mask.data, mask.size, mask.size, spec.width, spec.height, composeAffine(workingToMask(mask), transform.outputToWorking()));
     const alpha = refineAlpha(rgb, coarse, spec.width, spec.height);
-    const photo = compositeOnWhite(rgb, alpha, spec.width, spec.height);
+    const photo = compositeOnBackground(rgb, alpha, spec.width, spec.height, bg.rgb);
     // The landmarks carried onto the output, and the geometry measured on the output's pixels.
     const outMesh = mesh.map((p) => transform.toOutput(p));
     const outFace = measureFace(outMesh);
-    const geometry = measureOutput(photo, spec, outFace);
+    const geometry = measureOutput(photo, alpha, spec, outFace, bg.rgb);
     timer.lap('matting');
     return { rgb, alpha, photo, outMesh, outFace, geometry, fits: geometryWithin(spec, geometry, s.crownTrimmed) };
   };
   let out = await renderCrop(solution);
   if (cropPossible && !out.fits) {
-    // The visible top of the hair can sit a few pixels off the mask's estimate; when that pushes
-    // a band over its edge, solve once more with the crown where the output shows it.
+    // The visible top of the hair (and the matte's head width) can sit a few pixels off the
+    // source mask's estimate; when that pushes a band over its edge, solve once more with the
+    // crown and head width the output shows.
     const shift = (out.geometry.crownMargin - solution.predicted.crownMargin) / solution.scale;
-    const retry = solveCrop(spec, { ...head, crownY: head.crownY + shift });
+    const widthRatio = solution.predicted.headWidth > 0 ? out.geometry.headWidth / solution.predicted.headWidth : 1;
+    const retry = solveCrop(spec, { ...head, crownY: head.crownY + shift, headWidth: head.headWidth * widthRatio });
     timer.lap('geometry');
-    if (!headCutOff(spec, transformOf(retry), working, mask, crownWorking, face)) {
+    if (!cutOffOf(retry)) {
       const second = await renderCrop(retry);
-      if (second.fits) [solution, out] = [retry, second];
+      if (second.fits || geometryCloser(spec, second.geometry, out.geometry)) [solution, out] = [retry, second];
     }
   }
   checks.add('CROWN_TRIMMED', !solution.crownTrimmed, round1(solution.predicted.crownMargin), `≥ ${spec.crownMargin.min} px`);
   const { rgb, alpha, photo, outMesh, outFace, geometry } = out;
+  // No crop puts every band in range at once: the head's own proportions conflict with the spec.
+  const missed = cropPossible ? bandsMissed(spec, geometry, solution.crownTrimmed) : [];
+  const conflict = cropPossible && !out.fits && !solution.withinSpec;
+  checks.add('HEAD_PROPORTIONS_CONFLICT', !conflict, conflict ? round1(geometry.headHeight / Math.max(1, widthOf(spec, geometry))) : null, conflict ? `无法同时满足: ${missed.map(describeBand(spec)).join('; ')}` : '头部宽度、高度、头顶距离、眼睛位置可同时满足');
 
   // 7. Quality on the rendered face (fixed scale: one set of thresholds for every input).
   qualityChecks(checks, { rgb, luma: luminance(rgb), alpha, width: spec.width, height: spec.height }, outFace);
+  const halo = edgeHalo(photo, alpha, spec.width, spec.height, bg.rgb);
+  checks.add('EDGE_HALO', halo <= EDGE_HALO_MAX, round1(halo), `发际边缘外 3 px 与背景色平均偏差 ≤ ${EDGE_HALO_MAX}`);
   // What reviewers reject by eye (mouth open, earrings, hair over ears/brows/shoulders, backdrop left).
   checks.list.push(...reviewerChecks({ rgb, photo, alpha, width: spec.width, height: spec.height, mesh: outMesh, face: outFace }));
   timer.lap('quality');
 
   if (!cropPossible) return { report: finish(certCode, checks, timer), jpeg: null };
+  // A verdict already lost (e.g. eyes closed, blurred) needs no file-size search: the person must
+  // retake the photo anyway. The preview is still encoded once at the nominal quality.
+  const blocked = checks.blocked;
 
   // 8. Encode into the file-size band.
-  const encoded = await encodeInBand({ data: photo, width: spec.width, height: spec.height, channels: 3 }, spec);
-  checks.add(
-    'OUTPUT_FILE_SIZE',
-    encoded.jpeg.length >= spec.fileBytes.min && encoded.jpeg.length <= spec.fileBytes.max,
-    encoded.jpeg.length,
-    `${spec.fileBytes.min}–${spec.fileBytes.max} B`,
-  );
+  const encoded = blocked
+    ? { jpeg: setJfifDensity(await media.encodeJpeg({ data: photo, width: spec.width, height: spec.height, channels: 3 }, spec.quality.nominal), spec.dpi), quality: spec.quality.nominal }
+    : await encodeInBand({ data: photo, width: spec.width, height: spec.height, channels: 3 }, spec);
+  if (!blocked) {
+    checks.add(
+      'OUTPUT_FILE_SIZE',
+      encoded.jpeg.length >= spec.fileBytes.min && encoded.jpeg.length <= spec.fileBytes.max,
+      encoded.jpeg.length,
+      `${spec.fileBytes.min}–${spec.fileBytes.max} B`,
+    );
+  }
   timer.lap('encode');
 
   // 9. What the output measures.
-  checks.add('OUTPUT_GEOMETRY', out.fits, null, '头顶距、眼睛位置、头部高度符合规格');
+  checks.add('OUTPUT_GEOMETRY', out.fits || conflict, null, '头顶距、眼睛位置、头部高度符合规格');
+  const wb = spec.widthBand;
   checks.add(
     'FACE_WIDTH_OUT_OF_BAND',
-    faceWidthWithin(spec, geometry),
-    geometry.faceWidth,
-    `${spec.faceWidth.min}–${spec.faceWidth.max} px`,
+    // For head-width specs the band is checked as head width (HEAD_PROPORTIONS_CONFLICT); the
+    // face width is not what those standards measure.
+    wb.quantity === 'head' || widthWithin(spec, geometry),
+    wb.quantity === 'head' ? geometry.headWidth : geometry.faceWidth,
+    `${wb.quantity === 'head' ? '头部宽度' : '脸宽'} ${wb.min}–${wb.max} px`,
   );
 
   const report = finish(certCode, checks, timer, {
-    output: { width: spec.width, height: spec.height, bytes: encoded.jpeg.length, dpi: spec.dpi, format: 'jpeg', quality: encoded.quality },
+    output: {
+      width: spec.width,
+      height: spec.height,
+      bytes: encoded.jpeg.length,
+      dpi: spec.dpi,
+      format: 'jpeg',
+      quality: encoded.quality,
+      background: { name: bg.name, rgb: [...bg.rgb] as [number, number, number] },
+    },
     geometry,
   });
   return { report, jpeg: encoded.jpeg };
 }
 
+function widthOf(spec: PhotoSpec, g: OutputGeometry): number {
+  return spec.widthBand.quantity === 'head' ? g.headWidth : g.faceWidth;
+}
+
+const BAND_NAMES: Record<string, string> = {
+  headWidth: '头部宽度',
+  faceWidth: '脸宽',
+  headHeight: '头部高度',
+  crownMargin: '头顶距上边',
+  eyeLine: '眼睛位置',
+  eyeMidX: '双眼中点水平位置',
+};
+
+function describeBand(spec: PhotoSpec) {
+  const bands: Record<string, { min: number; max: number } | undefined> = {
+    headWidth: spec.widthBand,
+    faceWidth: spec.widthBand,
+    headHeight: spec.headHeight,
+    crownMargin: spec.crownMargin,
+    eyeLine: spec.eyeLine,
+    eyeMidX: spec.eyeMidX,
+  };
+  return (name: string) => `${BAND_NAMES[name] ?? name} ${bands[name]?.min}–${bands[name]?.max} px`;
+}
+
+/** Sum of how far each band is missed (to pick the better of two renders). */
+function geometryCloser(spec: PhotoSpec, a: OutputGeometry, b: OutputGeometry): boolean {
+  const miss = (g: OutputGeometry) => {
+    let total = 0;
+    const add = (v: number, band?: { min: number; max: number }) => {
+      if (band) total += Math.max(0, band.min - v, v - band.max);
+    };
+    add(widthOf(spec, g), spec.widthBand);
+    add(g.headHeight, spec.headHeight);
+    add(g.crownMargin, spec.crownMargin);
+    add(g.eyeLine, spec.eyeLine);
+    return total;
+  };
+  return miss(a) < miss(b);
+}
+
+/**
+ * A copy whose tones are stretched (1st–99th luma percentile to the full range) and whose median
+ * is brought to mid-grey by a gamma curve, for the face detector only; null when the copy is
+ * already well exposed (nothing to gain).
+ */
+function normaliseTone(img: RawImage): RawImage | null {
+  const luma = luminance(img.data, img.channels);
+  const hist = new Uint32Array(256);
+  for (let i = 0; i < luma.length; i++) hist[Math.min(255, Math.round(luma[i]!))]!++;
+  const at = (q: number) => {
+    let sum = 0;
+    for (let v = 0; v < 256; v++) if ((sum += hist[v]!) >= q * luma.length) return v;
+    return 255;
+  };
+  const lo = at(0.01);
+  const hi = Math.max(lo + 16, at(0.99));
+  const median = at(0.5);
+  const m = Math.min(0.95, Math.max(0.05, (median - lo) / (hi - lo)));
+  const gamma = Math.log(0.45) / Math.log(m);
+  if (Math.abs(gamma - 1) < 0.15 && lo < 20 && hi > 235) return null;
+  const lut = new Uint8Array(256);
+  for (let v = 0; v < 256; v++) lut[v] = Math.round(255 * Math.min(1, Math.max(0, (v - lo) / (hi - lo))) ** gamma);
+  const data = new Uint8Array(img.data.length);
+  for (let i = 0; i < data.length; i++) data[i] = lut[img.data[i]!]!;
+  return { ...img, data };
+}
+
 /** Person mask over a square region of the working image, keeping only the face's person. */
 async function personMask(models: Models, working: RawImage, region: Rect, face: FaceMeasure): Promise<PersonMask> {
-  const input = await media.extractScaled(working, region, models.selfieSize, models.selfieSize, [255, 255, 255]);
+  // Outside the photo: edges repeated at the sides and bottom (shoulders continue), white above.
+  const input = await media.extractScaled(working, region, models.selfieSize, models.selfieSize, [255, 255, 255], 'extend');
   const data = await segmentPerson(models, input);
   const mask = { data, size: models.selfieSize, region };
   const seed = [((face.centre[0] - region.left) / region.width) * mask.size, ((face.centre[1] - region.top) / region.height) * mask.size] as [number, number];
@@ -388,35 +509,128 @@ function findCrown(mask: PersonMask, face: FaceMeasure, straighten: CropTransfor
   return straighten.toFrame(face.forehead)[1];
 }
 
-/** Says what is missing from the frame, or null when the crop fits the source. */
-function headCutOff(spec: PhotoSpec, t: CropTransform, working: RawImage, mask: PersonMask, crown: Point, face: FaceMeasure): string | null {
+/**
+ * Hair that meets the top edge of the photo may be only the very top of a round head (crown a
+ * few pixels beyond or at the edge: the margin above it is background, which is made) or the
+ * head cut through (the crown is unknown). The width of the hair along the top edge tells them
+ * apart: a head of radius R cut at depth d leaves a chord c = 2·√(2Rd − d²), so a short chord
+ * means a shallow cut, whose depth is added to the crown estimate.
+ */
+interface CrownAtTop {
+  /** Crown in the straightened frame (estimated beyond the edge when the hair meets it). */
+  crownY: number;
+  /** Width of the hair along the top edge, in face widths (0 when the hair does not meet it). */
+  chord: number;
+}
+
+/** Longest hair chord along the top edge that may still be estimated (≈ 0.035 fw cut off). */
+const TOP_CHORD_MAX = 0.42;
+/** Radius of the top of the head (hair included), in face widths, for the chord rule. */
+const HEAD_TOP_RADIUS = 0.62;
+
+function crownAtTop(mask: PersonMask, face: FaceMeasure, straighten: CropTransform, crown: number): CrownAtTop {
+  const fw = face.faceWidth;
+  const crownWorking = straighten.fromFrame([straighten.toFrame(face.centre)[0], crown]);
+  if (crownWorking[1] > Math.max(2.5, fw * 0.03)) return { crownY: crown, chord: 0 };
+  // The longest run of person along the image's top rows, over the head's span.
+  const cx = face.centre[0];
+  const step = Math.max(0.5, fw / 160);
+  let best = 0;
+  let run = 0;
+  for (let x = cx - 1.2 * fw; x <= cx + 1.2 * fw; x += step) {
+    const person = maskAt(mask, [x, 0.5]) > 0.5 || maskAt(mask, [x, 1.5]) > 0.5;
+    run = person ? run + step : 0;
+    best = Math.max(best, run);
+  }
+  const chord = best / fw;
+  const half = Math.min(chord / 2, HEAD_TOP_RADIUS);
+  const depth = HEAD_TOP_RADIUS - Math.sqrt(HEAD_TOP_RADIUS ** 2 - half ** 2);
+  const topInFrame = straighten.toFrame([cx, 0])[1];
+  return { crownY: Math.min(crown, topInFrame - depth * fw), chord };
+}
+
+/**
+ * The head at ear level ends at the ears: hair hanging beyond them (long or voluminous hair) is
+ * not the head. Short-haired fixture heads read 1.19–1.26 face widths at ear level, ears
+ * included, so each side is read at most this far from the face centre (1.32 face widths in all).
+ */
+export const HEAD_HALF_WIDTH_MAX = 0.66;
+
+/**
+ * Head width at ear level, ears included, from the person mask: in the straightened frame, the
+ * widest span of person around the face centre on rows between the eye line and the nose tip
+ * (where the ears are), each span walked outwards from the face until the mask ends.
+ */
+function maskHeadWidth(mask: PersonMask, face: FaceMeasure, straighten: CropTransform): number {
+  const fw = face.faceWidth;
+  const cx = straighten.toFrame(face.centre)[0];
+  const reach = HEAD_HALF_WIDTH_MAX * fw;
+  const y0 = face.eyeMid[1];
+  const y1 = straighten.toFrame(face.noseTip)[1];
+  const step = Math.max(0.5, fw / 200);
+  let widest = 0;
+  for (let k = 0; k <= 6; k++) {
+    const y = y0 + ((y1 - y0) * k) / 6;
+    const walk = (dir: number) => {
+      let x = cx;
+      while (Math.abs(x - cx) < reach && maskAt(mask, straighten.fromFrame([x + dir * step, y])) > 0.5) x += dir * step;
+      return x;
+    };
+    widest = Math.max(widest, walk(1) - walk(-1));
+  }
+  // A mask that fails at the sides must not make the head narrower than the face.
+  return Math.max(widest, fw);
+}
+
+interface CutOff {
+  detail: HeadCutOffDetail;
+  /** Measured: how much is missing (face widths of hair chord, or output pixels). */
+  value: number;
+  limit: string;
+}
+
+/**
+ * Output pixels at the bottom and at a side the person touches that may be made by repeating the
+ * photo's edge (clothing continues); beyond that the shoulders are really missing.
+ */
+const EXTEND_MAX = 0.05;
+
+/**
+ * What the spec needs that the source does not hold, or null when the crop can be made. Missing
+ * background (above the crown, at sides the person does not touch) is never a reason: it is made.
+ */
+function headCutOff(spec: PhotoSpec, t: CropTransform, working: RawImage, mask: PersonMask, top: CrownAtTop, face: FaceMeasure): CutOff | null {
   const { width, height } = working;
-  // Hair reaching the top edge may go on beyond it: the crown is not known to be in the photo.
-  if (crown[1] <= Math.max(1.5, face.faceWidth * 0.015)) return '头顶超出画面';
-  if (face.chin[1] >= height - 1) return '下巴超出画面';
-  // The bottom edge of the photo must be real picture (shoulders), not fill.
-  const tolerance = (spec.height * 0.02) / t.scale;
-  const corners = [t.toWorking([0, spec.height]), t.toWorking([spec.width, spec.height])];
-  if (corners.some((p) => p[1] > height + tolerance)) return '肩膀超出画面';
-  // Sides may be filled with white only where the person does not touch that image edge.
-  const top = t.toWorking([0, 0])[1];
-  const bottom = t.toWorking([0, spec.height])[1];
-  const allCorners = [t.toWorking([0, 0]), t.toWorking([spec.width, 0]), ...corners];
+  if (top.chord > TOP_CHORD_MAX) return { detail: 'hair_top', value: round3(top.chord), limit: `头发与上边缘相接宽度 ≤ ${TOP_CHORD_MAX} 脸宽` };
+  if (face.chin[1] >= height - 1) return { detail: 'chin', value: round1(face.chin[1] - height), limit: '下巴在画面内' };
+  // The bottom edge of the photo must be real picture (shoulders) up to a few repeated rows.
+  const bottomCorners = [t.toWorking([0, spec.height]), t.toWorking([spec.width, spec.height])];
+  const bottomMissing = (Math.max(...bottomCorners.map((p) => p[1])) - height) * t.scale;
+  const maxBottom = Math.round(spec.height * BOTTOM_EXTEND_MAX);
+  if (bottomMissing > maxBottom) return { detail: 'shoulders_bottom', value: Math.round(bottomMissing), limit: `画面下方缺少 ≤ ${maxBottom} px` };
+  // Sides: background beyond an edge the person does not touch is made; where the person does
+  // touch it, only a few columns may be made by repeating the edge.
+  const topY = t.toWorking([0, 0])[1];
+  const bottomY = t.toWorking([0, spec.height])[1];
+  const allCorners = [t.toWorking([0, 0]), t.toWorking([spec.width, 0]), ...bottomCorners];
   const touches = (x: number) => {
     let n = 0;
     let person = 0;
-    for (let y = Math.max(0, top); y < Math.min(height, bottom); y += 2) {
+    for (let y = Math.max(0, topY); y < Math.min(height, bottomY); y += 2) {
       n++;
       if (maskAt(mask, [x, y]) > 0.5) person++;
     }
     return n > 0 && person / n > 0.1;
   };
-  if (allCorners.some((p) => p[0] < -tolerance) && touches(0.5)) return '肩膀超出画面左侧';
-  if (allCorners.some((p) => p[0] > width + tolerance) && touches(width - 0.5)) return '肩膀超出画面右侧';
+  const maxSide = Math.round(spec.width * EXTEND_MAX);
+  const leftMissing = -Math.min(...allCorners.map((p) => p[0])) * t.scale;
+  if (leftMissing > maxSide && touches(0.5)) return { detail: 'shoulders_left', value: Math.round(leftMissing), limit: `左侧缺少 ≤ ${maxSide} px` };
+  const rightMissing = (Math.max(...allCorners.map((p) => p[0])) - width) * t.scale;
+  if (rightMissing > maxSide && touches(width - 0.5)) return { detail: 'shoulders_right', value: Math.round(rightMissing), limit: `右侧缺少 ≤ ${maxSide} px` };
   return null;
 }
 
-async function render(source: RawImage, t: CropTransform, spec: PhotoSpec): Promise<Uint8Array> {
+async function render(source: RawImage, t: CropTransform, spec: PhotoSpec, fill: Rgb): Promise<Uint8Array> {
   // Bounding box of the output rectangle on the source, with room for the bicubic taps.
   const bounds = outputBounds(t, spec);
   const box: Rect = { left: bounds.left - 3, top: bounds.top - 3, width: bounds.width + 6, height: bounds.height + 6 };
@@ -425,11 +639,15 @@ async function render(source: RawImage, t: CropTransform, spec: PhotoSpec): Prom
   const shrinkFirst = t.scale < 0.95;
   const w = shrinkFirst ? Math.max(1, Math.round(box.width * t.scale)) : box.width;
   const h = shrinkFirst ? Math.max(1, Math.round(box.height * t.scale)) : box.height;
-  const region = shrinkFirst ? await media.extractScaled(source, box, w, h, [255, 255, 255]) : await media.extractPadded(source, box, [255, 255, 255]);
+  // Outside the source: the edges continue at the sides and bottom, background above (the matte
+  // decides what is person there).
+  const region = shrinkFirst
+    ? await media.extractScaled(source, box, w, h, [...fill], 'extend')
+    : await media.extractPadded(source, box, [...fill], 'extend');
   const fx = w / box.width;
   const fy = h / box.height;
   const workingToRegion: Affine = { a: fx, b: 0, c: -box.left * fx, d: 0, e: fy, f: -box.top * fy };
-  return warpRgb(region, spec.width, spec.height, composeAffine(workingToRegion, t.outputToWorking()));
+  return warpRgb(region, spec.width, spec.height, composeAffine(workingToRegion, t.outputToWorking()), fill);
 }
 
 function qualityChecks(checks: Checks, img: quality.ImageView, face: FaceMeasure): void {
@@ -490,12 +708,13 @@ async function encodeInBand(img: RawImage, spec: PhotoSpec): Promise<{ jpeg: Buf
 
 /**
  * Measures the finished photo in its own pixels: the landmarks carried onto it by the exact crop
- * transform (they were found at a finer scale than the output has), and the crown read from the
- * output's pixels.
+ * transform (they were found at a finer scale than the output has), the crown read from the
+ * output's pixels and the head width from its matte.
  */
-function measureOutput(photo: Uint8Array, spec: PhotoSpec, f: FaceMeasure): OutputGeometry {
+function measureOutput(photo: Uint8Array, alpha: Float32Array, spec: PhotoSpec, f: FaceMeasure, bg: Rgb): OutputGeometry {
   // Crown on the output: the first of three rows over the face centre in which the person is
-  // visible (a pixel visibly off white), as a person looking at the photo would place it.
+  // visible (a pixel visibly off the background colour), as a person looking at the photo would
+  // place it.
   const band = Math.round(f.faceWidth * 0.2);
   const cx = Math.round(f.centre[0]);
   const x0 = Math.max(0, cx - band);
@@ -505,7 +724,8 @@ function measureOutput(photo: Uint8Array, spec: PhotoSpec, f: FaceMeasure): Outp
     let n = 0;
     for (let x = x0; x <= x1; x++) {
       const i = (y * spec.width + x) * 3;
-      if (Math.min(photo[i]!, photo[i + 1]!, photo[i + 2]!) < 235) n++;
+      const d = Math.max(Math.abs(photo[i]! - bg[0]), Math.abs(photo[i + 1]! - bg[1]), Math.abs(photo[i + 2]! - bg[2]));
+      if (d > 20) n++;
     }
     return n >= needed;
   };
@@ -523,10 +743,12 @@ function measureOutput(photo: Uint8Array, spec: PhotoSpec, f: FaceMeasure): Outp
     centreX: f.centre[0],
     eyeMidX: f.eyeMid[0],
     faceWidth: f.faceWidth,
+    headWidth: outputHeadWidth(alpha, spec, f),
   };
   const g = geometryAt(spec, head, 1, 0, 0);
   return {
     faceWidth: round1(g.faceWidth),
+    headWidth: round1(g.headWidth),
     headHeight: round1(g.headHeight),
     crownMargin: round1(g.crownMargin),
     eyeLine: round1(g.eyeLine),
@@ -536,6 +758,33 @@ function measureOutput(photo: Uint8Array, spec: PhotoSpec, f: FaceMeasure): Outp
   };
 }
 
+/**
+ * Head width on the finished photo: the widest run of matte (alpha ≥ 0.5) through the face
+ * centre on the rows from the eye line to the nose tip, where the ears are (the output is
+ * straightened, so rows are level with the eyes), each side at most to the ears' reach.
+ */
+function outputHeadWidth(alpha: Float32Array, spec: PhotoSpec, f: FaceMeasure): number {
+  const { width, height } = spec;
+  const cx = Math.round(f.centre[0]);
+  const y0 = Math.max(0, Math.round(f.eyeMid[1]));
+  const y1 = Math.min(height - 1, Math.round(f.noseTip[1]));
+  const lMin = Math.max(0, Math.round(f.centre[0] - HEAD_HALF_WIDTH_MAX * f.faceWidth));
+  const rMax = Math.min(width - 1, Math.round(f.centre[0] + HEAD_HALF_WIDTH_MAX * f.faceWidth));
+  let widest = 0;
+  for (let y = y0; y <= y1; y++) {
+    const row = y * width;
+    let l = cx;
+    let r = cx;
+    while (l > lMin && alpha[row + l - 1]! >= 0.5) l--;
+    while (r < rMax && alpha[row + r + 1]! >= 0.5) r++;
+    widest = Math.max(widest, r - l + 1);
+  }
+  return widest;
+}
+
 function geometryWithin(spec: PhotoSpec, g: OutputGeometry, crownTrimmed: boolean): boolean {
-  return withinSpec(spec, crownTrimmed ? { ...g, crownMargin: spec.crownMargin.min } : g);
+  const inBand = withinSpec(spec, crownTrimmed ? { ...g, crownMargin: spec.crownMargin.min } : g);
+  // The face width of GA 461 is judged on its own (FACE_WIDTH_OUT_OF_BAND); a head width band is
+  // part of the geometry.
+  return inBand && (spec.widthBand.quantity === 'face' || widthWithin(spec, g));
 }

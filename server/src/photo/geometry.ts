@@ -1,7 +1,8 @@
 /**
  * Solves the crop from the spec's own quantities: given the head measured on the (straightened)
- * source, find the scale and offset that put face width, head height, crown margin and eye line
- * inside their bands, as near the middle of each as they can all be. Pure arithmetic.
+ * source, find the scale and offset that put the width band's quantity (face width for GA 461,
+ * head width for exit-entry and GA 482), head height, crown margin and eye line inside their
+ * bands, as near the middle of each as they can all be. Pure arithmetic.
  */
 import type { Band, PhotoSpec } from '../../../shared/certificates';
 import type { OutputGeometry } from '../../../shared/photo-report';
@@ -15,7 +16,18 @@ export interface HeadMeasure {
   centreX: number;
   eyeMidX: number;
   faceWidth: number;
+  /** The whole head at ear level, ears included (person mask). */
+  headWidth: number;
+  /**
+   * Where the source photo ends below the face: a crop reaching further down needs rows that do
+   * not exist (only a few may be made by repeating the last row), so the solver prefers scales
+   * that keep the bottom edge inside the photo.
+   */
+  sourceBottomY?: number;
 }
+
+/** Output rows below the source that the renderer may make by repeating the last row. */
+export const BOTTOM_EXTEND_MAX = 0.05;
 
 /** Geometry of the photo in output pixels (the report's shape). */
 export type PhotoGeometry = OutputGeometry;
@@ -67,6 +79,7 @@ export function geometryAt(spec: PhotoSpec, head: HeadMeasure, scale: number, le
   const faceCentre = head.centreX * scale - left;
   return {
     faceWidth: head.faceWidth * scale,
+    headWidth: head.headWidth * scale,
     headHeight: (head.chinY - head.crownY) * scale,
     crownMargin: head.crownY * scale - top,
     eyeLine,
@@ -89,8 +102,9 @@ function faceWidthCost(value: number, band: Band): number {
 function totalCost(spec: PhotoSpec, g: PhotoGeometry): number {
   // Where the eye line wins, a crown cut short (tall hair) costs less than a wrong eye line.
   const crownWeight = spec.eyeLineWins && g.crownMargin < spec.crownMargin.min ? 50 : OUTSIDE;
+  const width = spec.widthBand.quantity === 'face' ? faceWidthCost(g.faceWidth, spec.widthBand) : cost(g.headWidth, spec.widthBand);
   return (
-    faceWidthCost(g.faceWidth, spec.faceWidth) * 2 +
+    width * 2 +
     cost(g.headHeight, spec.headHeight) +
     cost(g.crownMargin, spec.crownMargin, crownWeight) +
     cost(g.eyeLine, spec.eyeLine) +
@@ -98,15 +112,43 @@ function totalCost(spec: PhotoSpec, g: PhotoGeometry): number {
   );
 }
 
-type Measured = Omit<PhotoGeometry, 'eyeLineFromBottom' | 'centreOffset'>;
-
-/** Face width in band by at least one of the two landmark readings. */
-export function faceWidthWithin(spec: PhotoSpec, g: Pick<Measured, 'faceWidth'>): boolean {
-  const fw = spec.faceWidth;
-  return g.faceWidth >= fw.min * (1 - FACE_WIDTH_MARGIN) && g.faceWidth <= fw.max * (1 + FACE_WIDTH_MARGIN);
+/**
+ * A step where the crop would need more rows below the photo than may be made: above any
+ * preference inside the bands, below a band missed (then the crop is reported as cut off, not
+ * bent out of spec).
+ */
+function bottomCost(spec: PhotoSpec, head: HeadMeasure, scale: number, top: number): number {
+  if (head.sourceBottomY === undefined) return 0;
+  const missing = top + spec.height - head.sourceBottomY * scale;
+  const allowed = spec.height * BOTTOM_EXTEND_MAX * 0.8;
+  return missing > allowed ? 100 * (1 + (missing - allowed) / 10) : 0;
 }
 
-/** Position and head size in band (face width is judged separately, see faceWidthWithin). */
+type Measured = Omit<PhotoGeometry, 'eyeLineFromBottom' | 'centreOffset'>;
+
+/** Bands a crop misses, by name (for the report: which quantities cannot all hold). */
+export function bandsMissed(spec: PhotoSpec, g: Measured, crownTrimmed = false): string[] {
+  const out = (v: number, b?: Band) => Boolean(b) && (v < b!.min || v > b!.max);
+  const missed: string[] = [];
+  if (!widthWithin(spec, g)) missed.push(spec.widthBand.quantity === 'head' ? 'headWidth' : 'faceWidth');
+  if (out(g.headHeight, spec.headHeight)) missed.push('headHeight');
+  if (!(crownTrimmed && spec.eyeLineWins) && out(g.crownMargin, spec.crownMargin)) missed.push('crownMargin');
+  if (out(g.eyeLine, spec.eyeLine)) missed.push('eyeLine');
+  if (out(g.eyeMidX, spec.eyeMidX)) missed.push('eyeMidX');
+  return missed;
+}
+
+/**
+ * The width band met: face width (GA 461) in band by at least one of the two landmark readings;
+ * head width (exit-entry, GA 482) in band as the matte reads it.
+ */
+export function widthWithin(spec: PhotoSpec, g: Pick<Measured, 'faceWidth' | 'headWidth'>): boolean {
+  const b = spec.widthBand;
+  if (b.quantity === 'head') return g.headWidth >= b.min && g.headWidth <= b.max;
+  return g.faceWidth >= b.min * (1 - FACE_WIDTH_MARGIN) && g.faceWidth <= b.max * (1 + FACE_WIDTH_MARGIN);
+}
+
+/** Position and head size in band (the width band is judged separately, see widthWithin). */
 export function withinSpec(spec: PhotoSpec, g: Measured): boolean {
   const inBand = (v: number, b?: Band) => !b || (v >= b.min && v <= b.max);
   return (
@@ -120,7 +162,9 @@ export function withinSpec(spec: PhotoSpec, g: Measured): boolean {
 export function solveCrop(spec: PhotoSpec, head: HeadMeasure): CropSolution {
   const headHeight = head.chinY - head.crownY;
   // Scales that could put the face width or head height in band; search a little beyond them.
-  const candidates = [spec.faceWidth.min / head.faceWidth, spec.faceWidth.max / head.faceWidth];
+  const wb = spec.widthBand;
+  const measured = wb.quantity === 'face' ? head.faceWidth : head.headWidth;
+  const candidates = [wb.min / measured, wb.max / measured];
   if (spec.headHeight) candidates.push(spec.headHeight.min / headHeight, spec.headHeight.max / headHeight);
   const lo = Math.min(...candidates) * 0.9;
   const hi = Math.max(...candidates) * 1.1;
@@ -135,7 +179,7 @@ export function solveCrop(spec: PhotoSpec, head: HeadMeasure): CropSolution {
       const left = horizontalOffset(spec, head, scale);
       for (const eyeLine of eyeLines) {
         const top = head.eyeY * scale - eyeLine;
-        const c = totalCost(spec, geometryAt(spec, head, scale, left, top));
+        const c = totalCost(spec, geometryAt(spec, head, scale, left, top)) + bottomCost(spec, head, scale, top);
         if (!best || c < best.cost) best = { scale, top, cost: c };
       }
     }
@@ -151,7 +195,7 @@ export function solveCrop(spec: PhotoSpec, head: HeadMeasure): CropSolution {
   const predicted = geometryAt(spec, head, best.scale, left, best.top);
   const crownTrimmed = predicted.crownMargin < spec.crownMargin.min;
   const relaxed = spec.eyeLineWins && crownTrimmed ? { ...predicted, crownMargin: spec.crownMargin.min } : predicted;
-  return { scale: best.scale, left, top: best.top, predicted, withinSpec: withinSpec(spec, relaxed) && faceWidthWithin(spec, relaxed), crownTrimmed };
+  return { scale: best.scale, left, top: best.top, predicted, withinSpec: withinSpec(spec, relaxed) && widthWithin(spec, relaxed), crownTrimmed };
 }
 
 function horizontalOffset(spec: PhotoSpec, head: HeadMeasure, scale: number): number {

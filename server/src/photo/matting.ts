@@ -175,11 +175,18 @@ export function keepConnected(mask: Float32Array, size: number, seed: [number, n
 }
 
 /**
- * Composites the photo onto pure white. Where alpha is partial, the local background colour
- * (estimated from background pixels within about 12 px) is taken out of the pixel before white
- * is blended in. The background varies slowly, so it is estimated on a 4× coarser grid.
+ * Composites the photo onto a plain background colour (white unless the certificate and city
+ * ask for another). Where alpha is partial, the local old background colour (estimated from
+ * background pixels within about 12 px) is taken out of the pixel before the new colour is
+ * blended in. The background varies slowly, so it is estimated on a 4× coarser grid.
  */
-export function compositeOnWhite(rgb: Uint8Array, alpha: Float32Array, width: number, height: number): Uint8Array {
+export function compositeOnBackground(
+  rgb: Uint8Array,
+  alpha: Float32Array,
+  width: number,
+  height: number,
+  target: readonly [number, number, number] = [255, 255, 255],
+): Uint8Array {
   const n = width * height;
   const S = 4;
   const w = Math.ceil(width / S);
@@ -213,7 +220,9 @@ export function compositeOnWhite(rgb: Uint8Array, alpha: Float32Array, width: nu
         continue;
       }
       if (a <= 0) {
-        out[i * 3] = out[i * 3 + 1] = out[i * 3 + 2] = 255;
+        out[i * 3] = target[0];
+        out[i * 3 + 1] = target[1];
+        out[i * 3 + 2] = target[2];
         continue;
       }
       const bx = (x + 0.5) / S;
@@ -221,11 +230,44 @@ export function compositeOnWhite(rgb: Uint8Array, alpha: Float32Array, width: nu
       const mw = sampleBilinear(meanW, w, h, bx, by);
       for (let c = 0; c < 3; c++) {
         const o = i * 3 + c;
-        const bg = mw > 1e-4 ? sampleBilinear(background[c]!, w, h, bx, by) / mw : 255;
+        const bg = mw > 1e-4 ? sampleBilinear(background[c]!, w, h, bx, by) / mw : target[c]!;
         const fg = Math.max(0, Math.min(255, (rgb[o]! - (1 - a) * bg) / Math.max(a, 0.05)));
-        out[o] = Math.round(a * fg + (1 - a) * 255);
+        out[o] = Math.round(a * fg + (1 - a) * target[c]!);
       }
     }
   }
   return out;
+}
+
+/**
+ * Halo check's limit: mean RGB distance from the target colour in the 3 px band just outside the
+ * matte. Fine hair that belongs in the photo also lies there, so the limit is set above what
+ * clean edges read on the fixture portraits (docs/photo-engine.md, "Hair edges").
+ */
+export const EDGE_HALO_MAX = 50;
+
+/**
+ * Halo at the outline: the mean distance (RGB, 0–441) from the target background colour of the
+ * pixels in a band `band` px wide just outside the person (alpha < 0.5 within that distance of
+ * alpha ≥ 0.5), over the part above the shoulders (the hair outline; the top 70 % of the photo).
+ * Old-background colour left in the hair's edge (a grey or green rim) raises it.
+ */
+export function edgeHalo(photo: Uint8Array, alpha: Float32Array, width: number, height: number, target: readonly [number, number, number], band = 3): number {
+  const inside = new Float32Array(width * height);
+  for (let i = 0; i < inside.length; i++) inside[i] = alpha[i]! >= 0.5 ? 1 : 0;
+  // A pixel is within `band` px of the person when the box mean of `inside` around it is > 0.
+  const near = boxMean(inside, width, height, band);
+  const rows = Math.round(height * 0.7);
+  let sum = 0;
+  let n = 0;
+  for (let y = 0; y < rows; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (inside[i] || near[i]! <= 0) continue;
+      const o = i * 3;
+      sum += Math.hypot(photo[o]! - target[0], photo[o + 1]! - target[1], photo[o + 2]! - target[2]);
+      n++;
+    }
+  }
+  return n ? sum / n : 0;
 }

@@ -44,7 +44,7 @@ export function composeAffine(outer: Affine, inner: Affine): Affine {
  * Resamples an RGB image through an inverse mapping (output position → source position) with
  * bicubic interpolation; positions outside the source read as `fill`.
  */
-export function warpRgb(src: RawImage, outWidth: number, outHeight: number, inverse: Affine, fill = 255): Uint8Array {
+export function warpRgb(src: RawImage, outWidth: number, outHeight: number, inverse: Affine, fill: readonly [number, number, number] = [255, 255, 255]): Uint8Array {
   const out = new Uint8Array(outWidth * outHeight * 3);
   const wx = new Float64Array(4);
   const wy = new Float64Array(4);
@@ -56,7 +56,9 @@ export function warpRgb(src: RawImage, outWidth: number, outHeight: number, inve
       const fy = inverse.d * (x + 0.5) + inverse.e * (y + 0.5) + inverse.f - 0.5;
       const o = (y * outWidth + x) * 3;
       if (fx < -1 || fy < -1 || fx > width || fy > height) {
-        out[o] = out[o + 1] = out[o + 2] = fill;
+        out[o] = fill[0];
+        out[o + 1] = fill[1];
+        out[o + 2] = fill[2];
         continue;
       }
       const ix = Math.floor(fx);

@@ -181,35 +181,54 @@ function background(fill: number[]) {
 }
 
 /**
- * Cuts `rect` out of an image; parts of the rect outside the image are filled with `fill`
- * (one value per channel).
+ * How the parts of a rect outside the image are made: `fill` paints them with the fill colour;
+ * `extend` repeats the image's edge pixels at the left, right and bottom (clothing and
+ * shoulders continue) and paints only the part above the image with the fill colour (above
+ * the crown there is only background).
  */
-export async function extractPadded(img: RawImage, rect: Rect, fill: number[]): Promise<RawImage> {
+export type OutsideEdges = 'fill' | 'extend';
+
+/** Pads a pipeline's output by `pad`, the top with `fill`, the rest as `edges` says. */
+async function padOut(pipeline: Sharp, pad: { left: number; top: number; right: number; bottom: number }, fill: number[], edges: OutsideEdges): Promise<RawImage> {
+  const bg = background(fill);
+  if (edges === 'fill' || pad.left + pad.right + pad.bottom === 0) {
+    if (pad.left + pad.top + pad.right + pad.bottom > 0) pipeline = pipeline.extend({ ...pad, background: bg });
+    const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+    return raw(data, info);
+  }
+  const sides = await pipeline
+    .extend({ left: pad.left, right: pad.right, bottom: pad.bottom, top: 0, extendWith: 'copy' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  if (pad.top === 0) return raw(sides.data, sides.info);
+  const { data, info } = await sharp(sides.data, { raw: { width: sides.info.width, height: sides.info.height, channels: sides.info.channels } })
+    .extend({ top: pad.top, left: 0, right: 0, bottom: 0, background: bg })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return raw(data, info);
+}
+
+/**
+ * Cuts `rect` out of an image; parts of the rect outside the image are made as `edges` says
+ * (default: filled with `fill`, one value per channel).
+ */
+export async function extractPadded(img: RawImage, rect: Rect, fill: number[], edges: OutsideEdges = 'fill'): Promise<RawImage> {
   const left = Math.max(0, rect.left);
   const top = Math.max(0, rect.top);
   const right = Math.min(img.width, rect.left + rect.width);
   const bottom = Math.min(img.height, rect.top + rect.height);
   if (img.channels === 1) throw new Error('extractPadded takes RGB or RGBA');
   if (right <= left || bottom <= top) return solid(rect.width, rect.height, img.channels, fill);
-  let pipeline = fromRaw(img).extract({ left, top, width: right - left, height: bottom - top });
-  if (left > rect.left || top > rect.top || right < rect.left + rect.width || bottom < rect.top + rect.height) {
-    pipeline = pipeline.extend({
-      left: left - rect.left,
-      top: top - rect.top,
-      right: rect.left + rect.width - right,
-      bottom: rect.top + rect.height - bottom,
-      background: background(fill),
-    });
-  }
-  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
-  return raw(data, info);
+  const pipeline = fromRaw(img).extract({ left, top, width: right - left, height: bottom - top });
+  const pad = { left: left - rect.left, top: top - rect.top, right: rect.left + rect.width - right, bottom: rect.top + rect.height - bottom };
+  return padOut(pipeline, pad, fill, edges);
 }
 
 /**
  * `rect` of an image scaled to `width`×`height` in one pass: only the part inside the image is
- * resampled, the rest is filled with `fill`. Cheaper than cutting out a large padded rect first.
+ * resampled, the rest is made as `edges` says. Cheaper than cutting out a large padded rect first.
  */
-export async function extractScaled(img: RawImage, rect: Rect, width: number, height: number, fill: number[]): Promise<RawImage> {
+export async function extractScaled(img: RawImage, rect: Rect, width: number, height: number, fill: number[], edges: OutsideEdges = 'fill'): Promise<RawImage> {
   if (img.channels === 1) throw new Error('extractScaled takes RGB or RGBA');
   const left = Math.max(0, rect.left);
   const top = Math.max(0, rect.top);
@@ -226,13 +245,11 @@ export async function extractScaled(img: RawImage, rect: Rect, width: number, he
   if (inner.right - inner.left < 1 || inner.bottom - inner.top < 1) {
     return solid(width, height, img.channels, fill);
   }
-  const { data, info } = await fromRaw(img)
+  const pipeline = fromRaw(img)
     .extract({ left, top, width: right - left, height: bottom - top })
-    .resize(inner.right - inner.left, inner.bottom - inner.top, { fit: 'fill', kernel: 'lanczos3' })
-    .extend({ left: inner.left, top: inner.top, right: width - inner.right, bottom: height - inner.bottom, background: background(fill) })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return raw(data, info);
+    .resize(inner.right - inner.left, inner.bottom - inner.top, { fit: 'fill', kernel: 'lanczos3' });
+  const pad = { left: inner.left, top: inner.top, right: width - inner.right, bottom: height - inner.bottom };
+  return padOut(pipeline, pad, fill, edges);
 }
 
 /**

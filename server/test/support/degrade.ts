@@ -265,3 +265,45 @@ export async function halfShadow(buf: Buffer, faceBox?: FaceBox, factor = 0.35):
   }
   return toJpeg(fromRgb({ data, width: img.width, height: img.height }));
 }
+
+/**
+ * Burnt-out overexposure: values × 2.2 + 40, clipped at 255, past the point where face detectors
+ * find the face on the plain pixels (face-api loses it on the fixtures). The engine must still
+ * name it TOO_BRIGHT (it detects on a tone-normalised copy), not NO_FACE.
+ */
+export async function overexposeStrong(buf: Buffer): Promise<Buffer> {
+  return toJpeg(fromRgb(await upright(buf)).linear(2.2, 40));
+}
+
+/**
+ * Cuts the photo `rows` px above (positive) or below (negative) the given source row — e.g. the
+ * crown — and keeps everything beneath: a portrait whose crown sits just below the top edge, or
+ * whose hair runs out of the frame.
+ */
+export async function cropTopAt(buf: Buffer, row: number, rows: number): Promise<Buffer> {
+  const img = await upright(buf);
+  const top = Math.max(0, Math.min(img.height - 2, Math.round(row - rows)));
+  return toJpeg(fromRgb(img).extract({ left: 0, top, width: img.width, height: img.height - top }));
+}
+
+/**
+ * The topmost row of the person above the face: the first row, searching down from the top,
+ * where the column band over the face box is mostly unlike the photo's top-corner colour
+ * (for portraits on a plain, light background).
+ */
+export async function crownRow(buf: Buffer): Promise<number> {
+  const img = await upright(buf);
+  const box = await boxOrFind(buf, undefined);
+  const corner = edgeColour({ ...img, height: Math.min(img.height, 8) });
+  const x0 = Math.round(box.x + box.width * 0.3);
+  const x1 = Math.round(box.x + box.width * 0.7);
+  for (let y = 0; y < box.y; y++) {
+    let person = 0;
+    for (let x = x0; x < x1; x++) {
+      const i = (y * img.width + x) * 3;
+      if (Math.abs(img.data[i]! - corner.r) + Math.abs(img.data[i + 1]! - corner.g) + Math.abs(img.data[i + 2]! - corner.b) > 90) person++;
+    }
+    if (person > (x1 - x0) * 0.3) return y;
+  }
+  return Math.round(box.y);
+}

@@ -31,6 +31,11 @@ export interface OutputMeasure {
   /** chinY − crownY. */
   headHeight: number;
   /**
+   * Head width at ear level, ears included (see findHeadWidth): read from the output's own
+   * pixels around face-api's landmarks, not from the engine's matte.
+   */
+  headWidth: number;
+  /**
    * Angle of the line from the image-left eye centre to the image-right eye centre, degrees;
    * positive when the image-right eye is lower (head tilted clockwise as seen on screen).
    */
@@ -85,6 +90,70 @@ export function findCrownY(img: RgbImage, faceCentreX: number, faceWidth: number
   return NaN;
 }
 
+/**
+ * Head width on a plain-background output, measured independently of the engine: on every row
+ * from the eye line down to the bottom of the nose (landmark 33), walk out from the face centre
+ * until BACKGROUND_RUN consecutive pixels are background (each channel within
+ * HEAD_BACKGROUND_TOLERANCE of the background colour, read from the photo's top corners), and
+ * take the widest row. The head ends at the ears: each side is read at most HEAD_EAR_REACH jaw
+ * widths beyond the jaw landmark (0 or 16) on that side, so long hair hanging past the ears does
+ * not count as head.
+ */
+export const HEAD_BACKGROUND_TOLERANCE = 24;
+export const BACKGROUND_RUN = 3;
+export const HEAD_EAR_REACH = 0.14;
+
+export function backgroundColour(img: RgbImage): [number, number, number] {
+  const sum = [0, 0, 0];
+  let n = 0;
+  for (const [x0, y0] of [[1, 1], [img.width - 6, 1]] as const) {
+    for (let y = y0; y < y0 + 5; y++) {
+      for (let x = x0; x < x0 + 5; x++) {
+        const i = (y * img.width + x) * 3;
+        for (let c = 0; c < 3; c++) sum[c]! += img.data[i + c]!;
+        n++;
+      }
+    }
+  }
+  return [sum[0]! / n, sum[1]! / n, sum[2]! / n];
+}
+
+export function findHeadWidth(img: RgbImage, lm: Point[]): number {
+  const bg = backgroundColour(img);
+  const jawL = lm[0]!;
+  const jawR = lm[16]!;
+  const jaw = dist(jawL, jawR);
+  const cx = Math.round((jawL.x + jawR.x) / 2);
+  const eyeY = (mean(lm.slice(36, 42)).y + mean(lm.slice(42, 48)).y) / 2;
+  const noseY = lm[33]!.y;
+  const lMin = Math.max(0, Math.round(jawL.x - HEAD_EAR_REACH * jaw));
+  const rMax = Math.min(img.width - 1, Math.round(jawR.x + HEAD_EAR_REACH * jaw));
+  const isBackground = (x: number, y: number) => {
+    const i = (y * img.width + x) * 3;
+    return [0, 1, 2].every((c) => Math.abs(img.data[i + c]! - bg[c]!) <= HEAD_BACKGROUND_TOLERANCE);
+  };
+  let widest = 0;
+  for (let y = Math.max(0, Math.round(eyeY)); y <= Math.min(img.height - 1, Math.round(noseY)); y++) {
+    const edge = (dir: -1 | 1, limit: number) => {
+      let run = 0;
+      let x = cx;
+      let last = cx;
+      while (dir < 0 ? x > limit : x < limit) {
+        x += dir;
+        if (isBackground(x, y)) {
+          if (++run >= BACKGROUND_RUN) break;
+        } else {
+          run = 0;
+          last = x;
+        }
+      }
+      return last;
+    };
+    widest = Math.max(widest, edge(1, rMax) - edge(-1, lMin) + 1);
+  }
+  return widest;
+}
+
 export function measureFace(img: RgbImage, face: Face68): Omit<OutputMeasure, 'width' | 'height' | 'faces'> {
   const lm = face.landmarks;
   const jawL = lm[0]!;
@@ -107,6 +176,7 @@ export function measureFace(img: RgbImage, face: Face68): Omit<OutputMeasure, 'w
     crownY,
     crownMargin: crownY,
     headHeight: chin.y - crownY,
+    headWidth: findHeadWidth(img, lm),
     rollDeg: (Math.atan2(right.y - left.y, right.x - left.x) * 180) / Math.PI,
     landmarks: lm,
   };
@@ -130,6 +200,7 @@ export async function measureOutput(jpeg: Buffer): Promise<OutputMeasure> {
       crownY: NaN,
       crownMargin: NaN,
       headHeight: NaN,
+      headWidth: NaN,
       rollDeg: NaN,
       landmarks: [],
     };
