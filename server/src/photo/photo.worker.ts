@@ -2,6 +2,7 @@
  * Pool worker: one engine (and one copy of the models) per worker thread.
  */
 import type { CertCode } from '../../../shared/certificates';
+import { BACKGROUNDS } from '../../../shared/photo-background';
 import type { PhotoReport } from '../../../shared/photo-report';
 import { processPhoto } from './engine';
 import { loadModels } from './models';
@@ -9,6 +10,8 @@ import { loadModels } from './models';
 export interface PhotoTask {
   input: Uint8Array;
   cert: CertCode;
+  /** A key of BACKGROUNDS (structured-cloned across the thread boundary as a string). */
+  background?: keyof typeof BACKGROUNDS;
 }
 
 export interface PhotoTaskResult {
@@ -21,6 +24,6 @@ void loadModels().catch(() => undefined);
 
 export default async function run(task: PhotoTask): Promise<PhotoTaskResult> {
   const input = Buffer.from(task.input.buffer, task.input.byteOffset, task.input.byteLength);
-  const { report, jpeg } = await processPhoto(input, task.cert);
+  const { report, jpeg } = await processPhoto(input, task.cert, { background: task.background ? BACKGROUNDS[task.background] : undefined });
   return { report, jpeg: jpeg ? new Uint8Array(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength) : null };
 }

@@ -5,6 +5,7 @@
 import os from 'node:os';
 import { Piscina } from 'piscina';
 import type { CertCode } from '../../../shared/certificates';
+import type { PhotoBackground } from '../../../shared/photo-background';
 import type { EngineResult } from './engine';
 import type { PhotoTask, PhotoTaskResult } from './photo.worker';
 
@@ -33,8 +34,8 @@ export class PhotoPool {
     return this.piscina.options.maxThreads;
   }
 
-  async process(input: Buffer, cert: CertCode): Promise<EngineResult> {
-    const task: PhotoTask = { input: new Uint8Array(input.buffer, input.byteOffset, input.byteLength), cert };
+  async process(input: Buffer, cert: CertCode, background?: PhotoBackground): Promise<EngineResult> {
+    const task: PhotoTask = { input: new Uint8Array(input.buffer, input.byteOffset, input.byteLength), cert, background: background?.key };
     const result = await this.piscina.run(task);
     return { report: result.report, jpeg: result.jpeg ? Buffer.from(result.jpeg.buffer, result.jpeg.byteOffset, result.jpeg.byteLength) : null };
   }

@@ -4,6 +4,7 @@
  * and delete the original.
  */
 import type { CertCode } from '../../../shared/certificates';
+import { photoBackgroundFor, type PhotoBackground } from '../../../shared/photo-background';
 import type { PhotoReport } from '../../../shared/photo-report';
 import type { PhotoStoreRepository } from '../repositories/photo-store.repository';
 import type { OrderService, ProcessPhotoPayload } from './order.service';
@@ -11,7 +12,8 @@ import type { OrderService, ProcessPhotoPayload } from './order.service';
 /** What the engine pool offers (PhotoPool, or a stand-in in tests). */
 export interface PhotoProcessor {
   readonly size: number;
-  process(input: Buffer, cert: CertCode): Promise<{ report: PhotoReport; jpeg: Buffer | null }>;
+  /** `background`: the colour the certificate and city ask for (white when not given). */
+  process(input: Buffer, cert: CertCode, background?: PhotoBackground): Promise<{ report: PhotoReport; jpeg: Buffer | null }>;
   close(): Promise<void>;
 }
 
@@ -33,7 +35,7 @@ export class PhotoProcessingService {
       await orders.recordProcessingFailure(payload);
       return;
     }
-    const { report, jpeg } = await processor.process(original, order.certType);
+    const { report, jpeg } = await processor.process(original, order.certType, photoBackgroundFor(order.certType, order.cityCode));
     if (jpeg) await photos.put(payload.orderId, payload.uploadId, 'photo', jpeg);
     await orders.recordPhotoResult(payload, report, jpeg !== null);
     await photos.delete(payload.orderId, payload.uploadId, 'original');
