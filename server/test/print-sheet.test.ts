@@ -170,8 +170,9 @@ async function expectSheet(sheet: Buffer, l: PrintSheetLayout, specPhoto: Buffer
     for (let x = 0; x < img.width; x++) {
       const kind = map[y * img.width + x];
       if (kind === 1) continue;
-      // JPEG ringing next to a black mark: judge the paper one pixel away from any mark.
-      const nearMark = [-1, 0, 1].some((dy) => [-1, 0, 1].some((dx) => map[(y + dy) * img.width + x + dx] === 2));
+      // JPEG ringing next to a black mark or a dark photo edge (a dark collar running to the
+      // bottom): judge the paper one pixel away from any mark or copy.
+      const nearMark = [-1, 0, 1].some((dy) => [-1, 0, 1].some((dx) => (map[(y + dy) * img.width + x + dx] ?? 0) !== 0));
       const v = px(img, x, y);
       if (kind === 0 && !nearMark && Math.min(...v) < 245) paperNotWhite++;
       if (kind === 2 && Math.max(...v) > 60) markNotBlack++;
