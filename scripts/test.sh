@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm install --no-audit --no-fund
 npx tsc --noEmit -p tsconfig.json
-npx vitest run
+env -u TEST_DATABASE_URL npx vitest run
 
 # ---- Second back end: the server suites again on real PostgreSQL (scripts/services/postgres.sh:
 # Debian's postgresql, initdb + pg_ctl in a temporary folder, as a non-root user, free port; stopped
@@ -20,7 +20,9 @@ for f in server/test/*.test.ts; do
     *) PG_SUITES+=("$f") ;;
   esac
 done
-eval "$(bash scripts/services/postgres.sh start)"
+# (An assignment, not eval "$(…)": a failed start must stop the script under set -e.)
+PG_ENV=$(bash scripts/services/postgres.sh start)
+eval "$PG_ENV"
 trap 'bash scripts/services/postgres.sh stop' EXIT
 echo "Server suites on PostgreSQL ($(echo "$TEST_DATABASE_URL" | sed 's/:[^:@]*@/:***@/'))…"
 TEST_DATABASE_URL="$TEST_DATABASE_URL" npx vitest run --project node "${PG_SUITES[@]}"
