@@ -64,7 +64,7 @@ function worker(env: Record<string, string>): Promise<ChildProcess> {
   let log = '';
   return new Promise((resolve, reject) => {
     const onData = (b: Buffer) => {
-      log += b.toString();
+      if (log.length < 100_000) log += b.toString();
       if (log.includes('worker ready')) resolve(child);
     };
     child.stdout!.on('data', onData);
@@ -105,7 +105,8 @@ async function photosPerMinute(pgServer: string, n: number): Promise<{ perMinute
   const api = await ServerProcess.start({ ...env, PORT: String(await freePort()), WECHAT_STANDIN_PORT: standinPort, PHOTO_WORKERS: '0' });
   const workers: ChildProcess[] = [];
   try {
-    for (let i = 0; i < n; i++) workers.push(await worker({ ...env, PHOTO_WORKERS: '1', WECHAT_STANDIN_PORT: standinPort }));
+    // Info: the worker says when it is ready (its job lines are read and dropped).
+    for (let i = 0; i < n; i++) workers.push(await worker({ ...env, PHOTO_WORKERS: '1', WECHAT_STANDIN_PORT: standinPort, LOG_LEVEL: 'info' }));
     const uploaders: OrderRef[] = await Promise.all(
       Array.from({ length: 2 * n }, async (_, i) => newOrder(await Client.signIn(api.baseUrl, { nickname: `上传${i}` }, '/api/auth/local-login'))),
     );

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm install --no-audit --no-fund
 npx tsc --noEmit -p tsconfig.json
-npx vitest run
+env -u TEST_DATABASE_URL -u TEST_S3_ENDPOINT npx vitest run
 
 # ---- Second back end: the server suites again on real PostgreSQL and real S3-compatible storage.
 # scripts/services/postgres.sh: Debian's postgresql (installed here when root), initdb + pg_ctl in a
@@ -30,8 +30,11 @@ stop_services() {
   rm -rf "$S3_DIR"
 }
 trap stop_services EXIT
-eval "$(bash scripts/services/postgres.sh start)"
-eval "$(S3_WATCH_PID=$$ bash scripts/services/s3.sh start "$S3_DIR")"
+# (Assignments, not eval "$(…)": a failed start must stop the script under set -e.)
+PG_ENV=$(bash scripts/services/postgres.sh start)
+eval "$PG_ENV"
+S3_ENV=$(S3_WATCH_PID=$$ bash scripts/services/s3.sh start "$S3_DIR")
+eval "$S3_ENV"
 echo "Server suites on PostgreSQL ($(echo "$TEST_DATABASE_URL" | sed 's/:[^:@]*@/:***@/')) with photos in S3 ($TEST_S3_ENDPOINT)…"
 npx vitest run --project node "${PG_SUITES[@]}"
 echo "SQLite-file suites with photos in S3…"
