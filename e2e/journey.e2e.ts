@@ -320,6 +320,25 @@ describe('phone (390×844): the applicant journey', () => {
     expect(page.url().split('?')[1]).toContain(orderUrl.split('id=')[1]?.split('&')[0] ?? '');
   });
 
+  step('客服 at the bottom answers the common questions', s, async (page) => {
+    // The tab bar under every tab page: 订单 from the home page, then 客服 one tap away.
+    await page.goto(server.baseUrl + '/');
+    await press(page, '订单');
+    await waitForRoute(page, PAGES.orders);
+    await press(page, '客服');
+    await waitForRoute(page, PAGES.service);
+    await see(page, '常见问题');
+    await notSee(page, '免费重新上传', 1_000);
+    await press(page, '照片为什么没通过?怎么改?');
+    await see(page, /免费重新上传/);
+    await assertScreenSound(page, '常见问题');
+    await shots.take(page, 'service');
+    // Back to the order list through the tab bar, not the browser.
+    await press(page, '订单');
+    await waitForRoute(page, PAGES.orders);
+    await see(page, '已提交,等待审核');
+  });
+
   // ---- issue 4: review, rejection and resubmission, approval, the receipt, the counter ----
 
   let reviewer: Session | null = null;

@@ -262,12 +262,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await photos.close();
   });
 
+  // Health and metrics answer in every process (a worker serves them on WORKER_HTTP_PORT).
+  await app.register(healthRoutes, { health: new HealthService({ operations, photos, log: app.log }) });
+  await app.register(metricsRoutes, { metrics, token: config.metricsToken });
   if (role === 'worker') return app;
   const printSheets = new PrintSheetService({ orders: orderRepo, photos, orderViews: orders });
   const services: RouteServices = { auth, orders, review, receipts, printSheets, wechat: new WeChatService({ config, wechat, log: app.log }), notifications, handoff };
   await app.register(fastifyMultipart, { limits: { fileSize: PHOTO_MAX_BYTES, files: 1, fields: 10, parts: 12, fieldSize: 1024, fieldNameSize: 100, headerPairs: 100 } });
-  await app.register(healthRoutes, { health: new HealthService({ operations, photos, log: app.log }) });
-  await app.register(metricsRoutes, { metrics, token: config.metricsToken });
   await app.register(publicRoutes, { services });
   await app.register(eligibilityRoutes);
   await app.register(wechatRoutes, { services });

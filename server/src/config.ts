@@ -81,6 +81,9 @@ export interface AppConfig {
   /** METRICS_TOKEN: when set, GET /metrics wants `Authorization: Bearer <token>`; unset, it
    *  answers only to clients on the loopback interface. */
   metricsToken: string | null;
+  /** WORKER_HTTP_PORT: where `npm run worker` answers GET /metrics and /api/health (its engine's
+   *  photo processing seconds live only there); unset, a worker listens on no port. */
+  workerHttpPort?: number;
 }
 
 /** `files`: sealed files under `<dataDir>/photos` (one machine; the default). `s3`: sealed
@@ -346,5 +349,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     h5Dir: path.resolve(env.H5_DIR || 'dist/h5'),
     storage: loadStorageConfig(env),
     metricsToken: env.METRICS_TOKEN?.trim() || null,
+    workerHttpPort: nonNegativeInt(env.WORKER_HTTP_PORT, 'WORKER_HTTP_PORT'),
   };
 }

@@ -42,13 +42,15 @@ export function exitOnStopSignals(log: FastifyInstance['log'], close: () => Prom
   }
 }
 
-/** `npm run worker`: photo, receipt, retention and notification jobs; no routes, no port. */
+/** `npm run worker`: photo, receipt, retention and notification jobs; no API routes, and only
+ * GET /metrics + /api/health on WORKER_HTTP_PORT when that is set. */
 export async function startWorker(config: AppConfig): Promise<FastifyInstance> {
   let app: FastifyInstance;
   try {
     app = await buildApp({ config, role: 'worker', logger: { level: process.env.LOG_LEVEL || 'info' } });
     // onReady starts the runner and the dispatcher.
-    await app.ready();
+    if (config.workerHttpPort !== undefined) await app.listen({ port: config.workerHttpPort, host: config.host });
+    else await app.ready();
   } catch (err) {
     exitWithStartError(err);
   }

@@ -270,6 +270,21 @@ describe('/api/health', () => {
     }
   });
 
+  it('a worker process answers health and metrics (its engine timings live there) and nothing of the API', async () => {
+    const data = tempDataDir();
+    const worker = await testApp(testConfig(data.dir), { role: 'worker', processor: fakeProcessor(async (_input, cert) => ({ report: fakeReport(cert, true), jpeg: null })) });
+    try {
+      expect((await worker.inject({ method: 'GET', url: '/api/health' })).json()).toMatchObject({ ok: true, down: [] });
+      const metrics = await worker.inject({ method: 'GET', url: '/metrics' });
+      expect(metrics.statusCode).toBe(200);
+      expect(metrics.body).toContain('zphz_photo_processing_seconds');
+      expect((await worker.inject({ method: 'GET', url: '/api/orders' })).statusCode).toBe(404);
+    } finally {
+      await worker.close();
+      data.remove();
+    }
+  });
+
   it('is 503 naming storage (and only storage) when the S3 server is gone', async () => {
     const data = tempDataDir();
     const s3 = await startTestS3();

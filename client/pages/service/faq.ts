@@ -36,6 +36,3 @@ export const FAQ: readonly FaqEntry[] = [
       '回执只在所选城市、所选类别的证件中有效,选错会被窗口退回。请联系客服说明订单号,或重新下单选择正确的城市和证件。',
   },
 ];
-
-/** When a person answers in 在线客服 (shown on every platform). */
-export const SUPPORT_HOURS = '每天 9:00–21:00';

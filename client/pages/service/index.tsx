@@ -5,7 +5,7 @@ import { ContactButton } from '../../components/ContactButton';
 import { Screen, Card } from '../../components/Screen';
 import { CONTACT_HINT, CONTACT_SESSION_AVAILABLE } from '../../platform/contact';
 import { useSupportStore } from '../../stores/support.store';
-import { FAQ, SUPPORT_HOURS } from './faq';
+import { FAQ } from './faq';
 
 import './index.scss';
 
@@ -26,7 +26,6 @@ export default function ServicePage() {
           </View>
         ) : null}
         <Text className="service__hint">{CONTACT_HINT}</Text>
-        <Text className="service__hint">在线客服时间:{SUPPORT_HOURS}</Text>
         {CONTACT_SESSION_AVAILABLE ? <ContactButton orderId={orderId} /> : null}
       </Card>
       <Card title="常见问题">
