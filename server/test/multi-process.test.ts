@@ -191,7 +191,7 @@ describe.skipIf(TEST_ENGINE !== 'postgres')('2 API processes + 2 workers on one 
       .split('\n')
       .find((l) => l.includes('"msg":"job done"') && l.includes(`"job":${held.id},`));
     expect(doneLine, survivor.output().slice(-3000)).toBeDefined();
-    expect(JSON.parse(doneLine!)).toMatchObject({ job: held.id, reqId: held.request_id });
+    expect(JSON.parse(doneLine!)).toMatchObject({ job: held.id, requestId: held.request_id });
 
     // ---- review through both APIs at once ----
     const ready = orders.filter((o) => o.photo !== 'deepface-couple.jpg');

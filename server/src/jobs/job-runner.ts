@@ -128,7 +128,7 @@ export class JobRunner {
 
   private async execute(job: JobRecord): Promise<void> {
     const { jobs, registry, clock } = this.deps;
-    const bindings = { job: job.id, name: job.name, attempt: job.attempts, ...(job.requestId ? { reqId: job.requestId } : {}) };
+    const bindings = { job: job.id, name: job.name, attempt: job.attempts, ...(job.requestId ? { requestId: job.requestId } : {}) };
     const log = this.deps.log.child?.(bindings) ?? this.deps.log;
     // Without a child logger the bindings go on each line instead.
     const context = this.deps.log.child ? {} : bindings;
