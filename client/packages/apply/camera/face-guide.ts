@@ -171,8 +171,12 @@ export type Passing = Partial<Record<CheckName, boolean>>;
 
 /** BlazeFace's box is a little narrower than the cheek-to-cheek width the specs mean. */
 export const BOX_TO_FACE_WIDTH = 1.0;
-/** Depth of the nose tip in front of the eye plane, in eye distances (adult head proportions). */
-const NOSE_DEPTH = 0.5;
+/**
+ * Scale from "nose offset along the eye line, in eye distances" to sin(yaw). Anatomy says ≈ 0.5,
+ * but BlazeFace's nose keypoint wanders ±0.1 eye distances on frontal fixture portraits
+ * (hivision-test0 reads 0.13), so 1.0 keeps frontal faces frontal and still flags a turn of ≈ 25°+.
+ */
+const NOSE_DEPTH = 1.0;
 
 export interface FaceMeasures {
   luma: number;
