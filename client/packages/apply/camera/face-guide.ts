@@ -31,6 +31,8 @@ export interface FaceObservation {
   face: FaceLandmarks | null;
   /** Faces of comparable size in the frame (0 when none). */
   faceCount: number;
+  /** Mean luma of the view's centre, where a platform measures light without a face tracker. */
+  sceneLuma?: number;
 }
 
 export type HintCode =

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type * as TfConverter from '@tensorflow/tfjs-converter';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 
 import { createFaceDetector, type FaceDetector, type RgbaFrame } from '../blazeface';
 
@@ -41,7 +41,7 @@ export function loadNodeDetector(): Promise<FaceDetector> {
 }
 
 /** A photo file or a sharp pipeline as an RGBA frame, like a canvas ImageData. */
-export async function rgbaFrame(input: string | sharp.Sharp): Promise<RgbaFrame> {
+export async function rgbaFrame(input: string | Sharp): Promise<RgbaFrame> {
   const pipeline = typeof input === 'string' ? sharp(input).rotate() : input;
   const { data, info } = await pipeline.ensureAlpha().raw().toBuffer({ resolveWithObject: true });
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
