@@ -14,7 +14,7 @@ export default defineConfig({
       {
         test: {
           name: 'node',
-          include: ['shared/**/*.test.ts', 'server/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: ['shared/**/*.test.ts', 'server/**/*.test.ts', 'scripts/**/*.test.ts', 'client/**/*.node.test.ts'],
           environment: 'node',
           pool: 'forks',
           testTimeout: 60_000,
@@ -48,6 +48,8 @@ export default defineConfig({
         test: {
           name: 'client',
           include: ['client/**/*.test.{ts,tsx}'],
+          // Client code that runs on real photos in Node (the camera's face detector).
+          exclude: ['client/**/*.node.test.ts'],
           environment: 'jsdom',
           setupFiles: ['client/test/setup.ts'],
           testTimeout: 120_000,

@@ -30,6 +30,22 @@ export default defineConfig<'webpack5'>(async (merge) => {
       '@shared': sharedDir,
     },
     plugins: [],
+    // h5 only: the live camera's face detector (BlazeFace model + tfjs wasm binaries), served from
+    // static/face/ and fetched only when the capture page opens the camera. weapp uses VisionKit.
+    copy: {
+      patterns:
+        taroEnv === 'h5'
+          ? [
+              { from: 'node_modules/@vladmandic/human/models/blazeface.json', to: 'dist/h5/static/face/blazeface.json' },
+              { from: 'node_modules/@vladmandic/human/models/blazeface.bin', to: 'dist/h5/static/face/blazeface.bin' },
+              ...['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'].map((f) => ({
+                from: `node_modules/@tensorflow/tfjs-backend-wasm/dist/${f}`,
+                to: `dist/h5/static/face/${f}`,
+              })),
+            ]
+          : [],
+      options: {},
+    },
     framework: 'react',
     // Prebundling (esbuild over node_modules, dev only) is off: one less moving part, and dev:h5
     // starts in ≈ 10 s without it.

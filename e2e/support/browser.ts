@@ -84,13 +84,14 @@ export interface Session {
 }
 
 /** A browser with a fresh profile (Playwright wants it as launchPersistentContext's userDataDir). */
-export async function openSession(device: Device): Promise<Session> {
+/** `extraArgs`: more Chromium switches (e.g. a fake camera fed from a file). */
+export async function openSession(device: Device, extraArgs: string[] = []): Promise<Session> {
   assertBrowserPrerequisites();
   const profile = mkdtempSync(path.join(os.tmpdir(), 'e2e-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ARGS,
+    args: [...ARGS, ...extraArgs],
     viewport: device.viewport,
     deviceScaleFactor: device.deviceScaleFactor,
     isMobile: device.isMobile,

@@ -1,7 +1,7 @@
 import { Text, View } from '@tarojs/components';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 
-import { getCertificate } from '@shared/certificates';
+import { getCertificate, type PhotoSpec } from '@shared/certificates';
 import { PHOTO_EDITABLE, STATUS_LABELS } from '@shared/order-machine';
 
 import { ActionButton } from '../../../../components/ActionButton';
@@ -11,6 +11,8 @@ import { EmptyState, ErrorText, PendingScreen } from '../../../../components/Sta
 import { useRequireSignIn, useRouteParam } from '../../../../hooks/use-session-gate';
 import { choosePhoto, type ChosenPhoto, type PhotoSource } from '../../../../platform/choose-photo';
 import { go, replace } from '../../../../routes';
+import { guideTarget } from '../../camera/face-guide';
+import { LiveCamera } from '../../camera/LiveCamera';
 import { useOrderFor, useOrderStore } from '../../../../stores/order.store';
 import { sessionSelectors, useSessionStore } from '../../../../stores/session.store';
 
@@ -27,6 +29,8 @@ export default function CapturePage() {
   const uploadPhoto = useOrderStore((s) => s.uploadPhoto);
   const [picked, setPicked] = useState<ChosenPhoto | null>(null);
   const [pickError, setPickError] = useState<string | null>(null);
+  /** Why the live camera cannot be used (permission, no camera); the album and file picker remain. */
+  const [cameraProblem, setCameraProblem] = useState<string | null>(null);
 
   useEffect(() => {
     if (!orderId) return;
@@ -49,12 +53,18 @@ export default function CapturePage() {
     return <PendingScreen failed={loadStatus === 'error'} error={loadError} onRetry={() => void loadOrder(orderId)} />;
   }
 
+  const spec: PhotoSpec = getCertificate(current.certType).spec;
   const editable = PHOTO_EDITABLE.includes(current.status);
   const uploading = upload.phase === 'uploading';
 
   const send = async (photo: ChosenPhoto) => {
     const result = await uploadPhoto(orderId, photo);
     if (result) replace('result', { orderId });
+  };
+
+  const captured = (photo: ChosenPhoto) => {
+    setPicked(photo);
+    void send(photo);
   };
 
   const pick = async (source: PhotoSource) => {
@@ -81,16 +91,17 @@ export default function CapturePage() {
         </Card>
       ) : (
         <>
-          <Card title="拍摄前确认">
-            {TIPS.map((tip) => (
-              <Text key={tip} className="capture__tip">
-                · {tip}
+          {cameraProblem ? (
+            <Card>
+              <Text className="capture__blocked" data-testid="camera-problem">
+                {cameraProblem}
               </Text>
-            ))}
-            <Text className="capture__link" onClick={() => go('guide')}>
-              查看完整拍摄指南 ›
-            </Text>
-          </Card>
+            </Card>
+          ) : (
+            <Card title="对准框拍摄">
+              <LiveCameraFor spec={spec} paused={uploading} onCapture={captured} onUnavailable={setCameraProblem} />
+            </Card>
+          )}
 
           {uploading ? (
             <Card title="正在上传照片">
@@ -113,9 +124,11 @@ export default function CapturePage() {
           <ErrorText message={pickError} />
 
           <View className="capture__actions">
-            <ActionButton onClick={() => void pick('camera')} disabled={uploading} disabledReason="正在上传,请稍候">
-              拍照
-            </ActionButton>
+            {cameraProblem ? (
+              <ActionButton onClick={() => void pick('camera')} disabled={uploading} disabledReason="正在上传,请稍候">
+                用系统相机拍照
+              </ActionButton>
+            ) : null}
             <ActionButton
               type="default"
               onClick={() => void pick('album')}
@@ -125,8 +138,38 @@ export default function CapturePage() {
               从相册选择
             </ActionButton>
           </View>
+
+          <Card title="拍摄前确认">
+            {TIPS.map((tip) => (
+              <Text key={tip} className="capture__tip">
+                · {tip}
+              </Text>
+            ))}
+            <Text className="capture__link" onClick={() => go('guide')}>
+              查看完整拍摄指南 ›
+            </Text>
+          </Card>
+
         </>
       )}
     </Screen>
+  );
+}
+
+/** The live camera with the oval of this certificate's spec framing. */
+function LiveCameraFor({
+  spec,
+  paused,
+  onCapture,
+  onUnavailable,
+}: {
+  spec: PhotoSpec;
+  paused: boolean;
+  onCapture: (photo: ChosenPhoto) => void;
+  onUnavailable: (message: string) => void;
+}) {
+  const target = useCallback((frame: { width: number; height: number }) => guideTarget(spec, frame), [spec]);
+  return (
+    <LiveCamera target={target} aspect={spec.width / spec.height} paused={paused} onCapture={onCapture} onUnavailable={onUnavailable} />
   );
 }
