@@ -35,19 +35,7 @@ interface Label {
 const labels = (JSON.parse(readFileSync(path.join(fixtures, 'portraits/labels.json'), 'utf8')) as { photos: Label[] }).photos;
 const good = labels.filter((l) => l.good_portrait).map((l) => l.file);
 
-/** Each degradation and the code it must be refused with (as in photo-engine.test.ts). */
-const DEGRADATIONS: [string, (b: Buffer) => Promise<Buffer>, string][] = [
-  ['blur', (b) => degrade.blur(b), 'BLURRY'],
-  ['dark', (b) => degrade.darken(b), 'TOO_DARK'],
-  ['overexposed', (b) => degrade.overexpose(b), 'TOO_BRIGHT'],
-  ['grayscale', (b) => degrade.grayscale(b), 'GRAYSCALE'],
-  ['red cast', (b) => degrade.colourCast(b, 'red'), 'COLOR_CAST'],
-  ['green cast', (b) => degrade.colourCast(b, 'green'), 'COLOR_CAST'],
-  ['35° roll', (b) => degrade.rotate(b, 35), 'HEAD_TILTED'],
-  ['face only', (b) => degrade.cropToFace(b), 'HEAD_CUT_OFF'],
-  ['tiny', (b) => degrade.tiny(b), 'LOW_RESOLUTION'],
-  ['half shadow', (b) => degrade.halfShadow(b), 'UNEVEN_LIGHTING'],
-];
+const { DEGRADATIONS } = degrade;
 
 const pct = (n: number, d: number) => (d === 0 ? null : Math.round((1000 * n) / d) / 10);
 const inBand = (v: number, b: Band) => Number.isFinite(v) && v >= b.min && v <= b.max;

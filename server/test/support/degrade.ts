@@ -307,3 +307,18 @@ export async function crownRow(buf: Buffer): Promise<number> {
   }
   return Math.round(box.y);
 }
+
+/** Each degradation the engine must refuse, and the code it must be refused with (the engine
+ * tests and bench/acceptance.bench.ts). */
+export const DEGRADATIONS: readonly [label: string, make: (b: Buffer) => Promise<Buffer>, code: string][] = [
+  ['blur', (b) => blur(b), 'BLURRY'],
+  ['dark', (b) => darken(b), 'TOO_DARK'],
+  ['overexposed', (b) => overexpose(b), 'TOO_BRIGHT'],
+  ['grayscale', (b) => grayscale(b), 'GRAYSCALE'],
+  ['red cast', (b) => colourCast(b, 'red'), 'COLOR_CAST'],
+  ['green cast', (b) => colourCast(b, 'green'), 'COLOR_CAST'],
+  ['35° roll', (b) => rotate(b, 35), 'HEAD_TILTED'],
+  ['face only', (b) => cropToFace(b), 'HEAD_CUT_OFF'],
+  ['tiny', (b) => tiny(b), 'LOW_RESOLUTION'],
+  ['hard shadow over half the face', (b) => halfShadow(b), 'UNEVEN_LIGHTING'],
+];
