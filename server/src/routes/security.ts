@@ -77,11 +77,14 @@ export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'no
 
 /**
  * The h5 app's policy. Taro's runtime sets inline styles and injects <style> tags, so styles keep
- * 'unsafe-inline'; scripts do not: only our own files and index.html's inline scripts by hash.
+ * 'unsafe-inline'; scripts do not: only our own files, index.html's inline scripts by hash, and
+ * WebAssembly compilation.
  * Photos are previewed from blob: URLs and re-read with fetch() before upload.
  */
 export function h5Csp(inlineScriptHashes: readonly string[]): string {
-  const scripts = ["'self'", ...inlineScriptHashes.map((h) => `'${h}'`)].join(' ');
+  // 'wasm-unsafe-eval': the live camera's face detector (tfjs WebAssembly) compiles wasm; it allows
+  // no JavaScript eval and no inline script.
+  const scripts = ["'self'", "'wasm-unsafe-eval'", ...inlineScriptHashes.map((h) => `'${h}'`)].join(' ');
   return [
     "default-src 'self'",
     `script-src ${scripts}`,
