@@ -41,8 +41,9 @@ export interface PhotoSpec {
   /** The width band, and which width it is (face for GA 461, head for exit-entry and GA 482). */
   widthBand: WidthBand;
   /**
-   * @deprecated The same numbers as `widthBand` (kept for the client's guide overlay). For
-   * exit-entry and GA 482 this is a head width, not a face width: read `widthBand.quantity`.
+   * @deprecated The same numbers as `widthBand`, still read by the live camera's framing
+   * (client/packages/apply/camera/face-guide.ts). For exit-entry and GA 482 this is a head width,
+   * not a face width: read `widthBand.quantity`.
    */
   faceWidth: Band;
   /** Crown (top of hair) to chin; absent where the spec sets none (it follows from the rest). */

@@ -46,11 +46,12 @@ export function guideShapes(spec: PhotoSpec): GuideShape[] {
       shapes.push({ key: 'eyes', kind: 'line-h', label: '眼睛在此线以上', start: pct(spec.eyeLine.max, h), size: 0 });
     }
   }
-  const { min, max } = spec.faceWidth;
+  // GA 461's band is the face (cheek to cheek); exit-entry's and GA 482's the whole head, ears included.
+  const { min, max, quantity } = spec.widthBand;
   const outer = (w - max) / 2;
   const inner = (w - min) / 2;
   shapes.push(
-    { key: 'face-left', kind: 'band-v', label: '脸宽', start: pct(outer, w), size: pct(inner - outer, w) },
+    { key: 'face-left', kind: 'band-v', label: quantity === 'head' ? '头宽' : '脸宽', start: pct(outer, w), size: pct(inner - outer, w) },
     { key: 'face-right', kind: 'band-v', label: '', start: pct(w - inner, w), size: pct(inner - outer, w) },
   );
   return shapes;

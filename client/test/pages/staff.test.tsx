@@ -68,6 +68,12 @@ describe('guide overlay', () => {
     expect(eyes).toMatchObject({ kind: 'band-h' });
     expect(eyes.start).toBeCloseTo((176 / 472) * 100, 1);
     expect(guideShapes(SPECS.ga482).some((s) => s.key === 'eyes')).toBe(false);
+    // The width band is named for what it measures: the face for GA 461, the whole head for the others.
+    expect(guideShapes(SPECS.ga461).find((s) => s.key === 'face-left')!.label).toBe('脸宽');
+    const head = guideShapes(SPECS.ga482).find((s) => s.key === 'face-left')!;
+    expect(head.label).toBe('头宽');
+    // GA 482 head width 165–189 px of 260.
+    expect(head.start).toBeCloseTo(((260 - 189) / 2 / 260) * 100, 1);
 
     render(<GuideOverlay spec={SPECS.ga461} />);
     const line = screen.getByTestId('guide-eyes');
