@@ -53,6 +53,11 @@ export interface PhotoStoreRepository {
   close(): Promise<void>;
 }
 
+/** The stored (not temporary) files among `files` under one of `keys`: what retention deletes. */
+export function storedUnderKeys(files: readonly StoredFile[], keys: readonly string[]): StoredFile[] {
+  return files.filter((f) => f.kind !== 'temp' && keys.includes(f.key));
+}
+
 /** The associated data a file is sealed with: where it belongs. */
 export function photoAad(orderId: string, key: string, kind: PhotoKind): string {
   return `photo:${orderId}/${key}.${kind}`;
@@ -178,7 +183,7 @@ export class FilePhotoStore implements PhotoStoreRepository {
 
   /** The order's stored files under one of `keys`. */
   async filesUnder(orderId: string, keys: readonly string[]): Promise<StoredFile[]> {
-    return (await this.files(orderId)).filter((f) => f.kind !== 'temp' && keys.includes(f.key));
+    return storedUnderKeys(await this.files(orderId), keys);
   }
 
   /** Removes one file listed by `files`. */

@@ -26,6 +26,7 @@ import {
   parseStoredName,
   photoAad,
   SAFE_ID,
+  storedUnderKeys,
   type PhotoKind,
   type PhotoStoreRepository,
   type StoredFile,
@@ -128,7 +129,7 @@ export class S3PhotoStore implements PhotoStoreRepository {
   }
 
   async filesUnder(orderId: string, keys: readonly string[]): Promise<StoredFile[]> {
-    return (await this.files(orderId)).filter((f) => f.kind !== 'temp' && keys.includes(f.key));
+    return storedUnderKeys(await this.files(orderId), keys);
   }
 
   async remove(orderId: string, file: StoredFile): Promise<void> {
