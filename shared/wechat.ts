@@ -35,6 +35,8 @@ function thingValue(text: string, fallback = '—'): string {
 }
 
 /** A `character_string` value: printable ASCII without spaces, ≤ 32 characters. */
+/** A `character_string` value; `-` where there is none (a rejection has no image number; WeChat
+ * refuses an empty field and a character_string takes symbols). */
 function characterStringValue(text: string, fallback = '-'): string {
   const clean = text.replace(/[^\x21-\x7e]/g, '').slice(0, FIELD_LIMITS.character_string);
   return clean.length > 0 ? clean : fallback;
@@ -156,8 +158,6 @@ export function notificationText(p: NotificationPayload): { title: string; body:
 
 export type TemplateData = Record<string, { value: string }>;
 
-/** The 图像号 field of a rejection: no number was issued (a character_string takes symbols). */
-export const NO_IMAGE_NUMBER = '-';
 
 /** The `data` of subscribeMessage.send for a notification; every value within its field's limit. */
 export function templateData(p: NotificationPayload, now: Date): TemplateData {
@@ -179,7 +179,7 @@ export function templateData(p: NotificationPayload, now: Date): TemplateData {
         thing3: { value: thingValue(p.applicantName) },
         thing4: { value: thingValue(p.reasons.join('、'), '请查看订单详情') },
         time5: { value: timeValue(p.decidedAt) },
-        character_string6: { value: NO_IMAGE_NUMBER },
+        character_string6: { value: characterStringValue('') },
       } satisfies FieldsOf<'result'>;
     case 'receipt_expiring':
       return {

@@ -1,6 +1,6 @@
 import type { ChosenPhoto } from './choose-photo';
 
-export const SHRUNK_LONG_SIDE = 3000;
+const SHRUNK_LONG_SIDE = 3000;
 
 /**
  * h5: a photo over the upload limit is drawn onto a canvas at most 3000 px on its long side and
