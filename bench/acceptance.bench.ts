@@ -64,12 +64,9 @@ async function bandsOf(cert: CertCode, jpeg: Buffer): Promise<{ outside: string[
   if (spec.eyeLine) check('eyeLine', m.eyeLineY, spec.eyeLine);
   if (spec.headHeight) check('headHeight', m.headHeight, spec.headHeight);
   if (spec.eyeMidX) check('eyeMidX', m.eyeMidX, spec.eyeMidX);
-  if (spec.id === 'ga461') check('faceWidth', m.faceWidth, spec.faceWidth);
-  else {
-    const headWidth = (m as unknown as Record<string, unknown>).headWidth;
-    if (typeof headWidth === 'number') check('headWidth', headWidth, spec.faceWidth);
-    else unmeasured.push('headWidth');
-  }
+  if (spec.widthBand.quantity === 'face') check('faceWidth', m.faceWidth, spec.widthBand);
+  else if (Number.isFinite(m.headWidth)) check('headWidth', m.headWidth, spec.widthBand);
+  else unmeasured.push('headWidth');
   return { outside, unmeasured, m };
 }
 

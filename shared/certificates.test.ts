@@ -22,7 +22,7 @@ describe('certificate catalogue', () => {
   it('gives every spec its numbers with a source and consistent bands', () => {
     for (const { spec } of CERTIFICATES) {
       expect(spec.sources.length).toBeGreaterThan(0);
-      for (const band of [spec.fileBytes, spec.faceWidth, spec.crownMargin, spec.headHeight, spec.eyeLine, spec.eyeMidX]) {
+      for (const band of [spec.fileBytes, spec.widthBand, spec.crownMargin, spec.headHeight, spec.eyeLine, spec.eyeMidX]) {
         if (!band) continue;
         expect(band.min).toBeLessThan(band.max);
         if (band.target !== undefined) {
@@ -30,7 +30,7 @@ describe('certificate catalogue', () => {
           expect(band.target).toBeLessThanOrEqual(band.max);
         }
       }
-      expect(spec.faceWidth.max).toBeLessThan(spec.width);
+      expect(spec.widthBand.max).toBeLessThan(spec.width);
     }
     expect(getCertificate('resident_id').spec).toMatchObject({ width: 358, height: 441, dpi: 350 });
     expect(getCertificate('passport').spec).toMatchObject({ width: 354, height: 472, dpi: 300 });

@@ -40,12 +40,6 @@ export interface PhotoSpec {
   fileBytes: Band;
   /** The width band, and which width it is (face for GA 461, head for exit-entry and GA 482). */
   widthBand: WidthBand;
-  /**
-   * @deprecated The same numbers as `widthBand`, still read by the live camera's framing
-   * (client/packages/apply/camera/face-guide.ts). For exit-entry and GA 482 this is a head width,
-   * not a face width: read `widthBand.quantity`.
-   */
-  faceWidth: Band;
   /** Crown (top of hair) to chin; absent where the spec sets none (it follows from the rest). */
   headHeight?: Band;
   /** Crown to the top edge of the photo. */
@@ -111,7 +105,6 @@ export const SPECS: Record<SpecId, PhotoSpec> = {
     quality: { min: 55, max: 92, nominal: 70 },
     fileBytes: band(14 * KB, 20_000),
     widthBand: widthBand('face', band(193, 221, 207), 'GA 461: 脸宽 207 ± 14 px (PHOTO-SPECS.md)'),
-    faceWidth: band(193, 221, 207),
     crownMargin: band(7, 21, 14),
     // "eye line ≥ 207 px above the bottom edge": y ≤ 441 − 207 = 234; only a limit, no aim.
     eyeLine: band(0, 234, undefined),
@@ -128,7 +121,6 @@ export const SPECS: Record<SpecId, PhotoSpec> = {
     quality: { min: 70, max: 95, nominal: 80 },
     fileBytes: band(30 * KB, 45_000),
     widthBand: widthBand('head', band(230, 283), '出入境证件相片照相指引: 头部宽度 230–283 px (PHOTO-SPECS.md, corrected)'),
-    faceWidth: band(230, 283),
     headHeight: band(331, 390),
     crownMargin: band(25, 45),
     eyeLine: band(176, 251),
@@ -148,7 +140,6 @@ export const SPECS: Record<SpecId, PhotoSpec> = {
     quality: { min: 70, max: 95, nominal: 80 },
     fileBytes: band(14 * KB, 30_000),
     widthBand: widthBand('head', band(165, 189), 'GA 482-2008: 头部宽 14–16 mm = 165–189 px at 300 dpi (PHOTO-SPECS.md, corrected)'),
-    faceWidth: band(165, 189),
     headHeight: band(224, 260),
     crownMargin: band(10, 20),
     eyeLineWins: false,

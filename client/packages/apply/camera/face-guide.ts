@@ -90,10 +90,12 @@ export interface SpecFraming {
  * exit-entry, the eye line. Where the spec sets no head height or eye line, a typical head is
  * 1.4 face widths tall with the eyes half-way down it.
  */
+const HEAD_TO_FACE_WIDTH = 0.9;
+
 export function specFraming(spec: PhotoSpec): SpecFraming {
   const mid = (b: { min: number; max: number; target?: number }) => b.target ?? (b.min + b.max) / 2;
-  const widthBand = mid(spec.faceWidth);
-  const faceWidth = spec.id === 'ga461' ? widthBand : widthBand * 0.9;
+  const width = mid(spec.widthBand);
+  const faceWidth = spec.widthBand.quantity === 'face' ? width : width * HEAD_TO_FACE_WIDTH;
   const crownY = mid(spec.crownMargin);
   const headHeight = spec.headHeight ? mid(spec.headHeight) : faceWidth * 1.4;
   let eyeY = crownY + headHeight * 0.5;
