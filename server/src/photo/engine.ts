@@ -653,7 +653,8 @@ async function render(source: RawImage, t: CropTransform, spec: PhotoSpec, fill:
 function qualityChecks(checks: Checks, img: quality.ImageView, face: FaceMeasure): void {
   const regions = quality.faceRegions(face);
   const sharp = quality.sharpness(img, regions.eyes);
-  checks.add('BLURRY', sharp >= Q.sharpnessMin, round3(sharp), `≥ ${Q.sharpnessMin}`);
+  const sharpMin = quality.sharpnessLimit(face.faceWidth);
+  checks.add('BLURRY', sharp >= sharpMin, round3(sharp), `≥ ${sharpMin}`);
   const exp = quality.exposure(img, face);
   checks.add('TOO_DARK', exp.medianLuma >= Q.lumaMin, Math.round(exp.medianLuma), `≥ ${Q.lumaMin}`);
   checks.add('TOO_BRIGHT', exp.medianLuma <= Q.lumaMax && exp.clipped <= Q.clippedMax, Math.round(exp.medianLuma), `≤ ${Q.lumaMax}, 过曝像素 ≤ ${Q.clippedMax * 100}%`);
