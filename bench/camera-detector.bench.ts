@@ -10,6 +10,7 @@
  * code, tfjs-wasm) in Node on the same frame. Figures only: nothing here passes or fails on time.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -57,6 +58,9 @@ async function main(): Promise<void> {
     node.push(performance.now() - start);
   }
   const loadBefore = os.loadavg()[0]!;
+  // Which build of the wasm backend Node chose (SIMD, threads), to read the comparison.
+  const tf = createRequire(import.meta.url)('@tensorflow/tfjs-core') as typeof import('@tensorflow/tfjs-core');
+  const nodeWasm = `simd ${String(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'))}, threads ${String(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'))}`;
 
   const server = await startServer();
   const session = await openSession(PHONE, fakeCameraArgs(video));
@@ -65,6 +69,11 @@ async function main(): Promise<void> {
     const order = await api.call<{ id: string }>('POST', '/api/orders', { certType: 'resident_id', cityCode: '4403' });
     await presetApplicantSession(session.context, api.token!, '测速', new Date().toISOString());
     const { page } = session;
+    // Which build of the wasm backend the page fetched (threads need cross-origin isolation).
+    const wasmFiles = new Set<string>();
+    page.on('request', (r) => {
+      if (r.url().endsWith('.wasm')) wasmFiles.add(path.basename(new URL(r.url()).pathname));
+    });
     await page.goto(`${server.baseUrl}/#${PAGES.capture}?orderId=${order.id}`);
     // Warm-up: the detector chunk, model and wasm load, the first frames compile kernels.
     await page.waitForFunction((n) => ((window as { __faceTimings?: number[] }).__faceTimings?.length ?? 0) >= n, WARMUP_FRAMES, {
@@ -87,7 +96,8 @@ async function main(): Promise<void> {
     const med = quantile(timings, 0.5);
     console.log(`Live camera detector (BlazeFace 256 px, tfjs-wasm), ${FRAME.width}×${FRAME.height} fake camera, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'})`);
     console.log(`1-min load average: ${loadBefore.toFixed(1)} before the browser, ${os.loadavg()[0]!.toFixed(1)} after`);
-    console.log(`Chromium ${browserVersion} headless, capture page, ${timings.length} frames over ${((t1 - t0) / 1000).toFixed(1)} s (hint shown: ${hint})`);
+    console.log(`Chromium ${browserVersion} headless, capture page, ${timings.length} frames over ${((t1 - t0) / 1000).toFixed(1)} s (hint shown: ${hint}); wasm fetched: ${[...wasmFiles].join(', ') || 'none seen'}`);
+    console.log(`Node's wasm backend: ${nodeWasm}`);
     console.log('');
     console.log('| where | frames | median | p90 | max | frames/s |');
     console.log('| --- | --- | --- | --- | --- | --- |');

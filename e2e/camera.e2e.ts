@@ -83,7 +83,9 @@ describe('phone (390×844): the live camera guide', () => {
     const timings = await page.evaluate(() => (window as { __faceTimings?: number[] }).__faceTimings ?? []);
     if (timings.length) {
       const sorted = [...timings].sort((a, b) => a - b);
-      console.log(`detector time per frame in Chromium: median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(1)} ms over ${sorted.length} frames`);
+      const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.toFixed(1);
+      // A figure for the log (npm run -s bench:camera measures it properly); never asserted.
+      console.log(`detector time per frame in Chromium: median ${at(0.5)} ms, p90 ${at(0.9)} ms over ${sorted.length} frames`);
     }
     expect(page.url()).toContain('orderId=');
   }, 120_000);
