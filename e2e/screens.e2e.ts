@@ -62,6 +62,8 @@ const SCREENS: Screen[] = [
   { name: 'notifications', path: () => PAGES.notifications, shows: '还没有消息。提交审核后,审核结果会在这里通知你。', up: HOME },
   { name: 'eligibility', path: () => PAGES.eligibilityCheck, shows: '申请日期', up: HOME },
   { name: 'eligibility-about', path: () => PAGES.eligibilityAbout, shows: '持证可以在深圳办的事', up: SELF_CHECK },
+  // Opened directly (a reload) the answers are gone: the page offers to start.
+  { name: 'eligibility-result', path: () => PAGES.eligibilityResult, shows: '还没有自测结果,请先回答几个问题', up: SELF_CHECK },
   { name: 'staff-login', path: () => PAGES.staffLogin, shows: '工作人员登录', up: HOME },
 ];
 
