@@ -379,53 +379,6 @@ export function measureReviewerRules(img: ReviewerView): ReviewerMeasures {
   const shoulderBridge = bridges.map(hairShare) as [number, number];
   const shoulderHair = [0, 1].map((k) => Math.min(beside[k]!, shoulderBridge[k]!)) as [number, number];
 
-  // The old backdrop's colour around each place (before the composite), estimated from the pixels
-  // the matting removed nearby: beside and above the head, down to the chin. The earring and
-  // leftover checks compare what the matting kept against it.
-  const zone = clampBox({ x0: cx - 1.2 * fw, x1: cx + 1.2 * fw, y0: 0, y1: f.chin[1] + 0.05 * fw }, W, H);
-  const zw = zone.x1 - zone.x0;
-  const zh = zone.y1 - zone.y0;
-  const cell = 12;
-  const gw = Math.ceil(W / cell);
-  const gh = Math.ceil(H / cell);
-  const bgSum = new Float64Array(gw * gh * 3);
-  const bgN = new Uint32Array(gw * gh);
-  for (let y = zone.y0; y < zone.y1; y++) {
-    for (let x = zone.x0; x < zone.x1; x++) {
-      const i = y * W + x;
-      if (img.alpha[i]! > 0.05) continue;
-      const g = Math.floor(y / cell) * gw + Math.floor(x / cell);
-      bgN[g]!++;
-      bgSum[g * 3]! += img.rgb[i * 3]!;
-      bgSum[g * 3 + 1]! += img.rgb[i * 3 + 1]!;
-      bgSum[g * 3 + 2]! += img.rgb[i * 3 + 2]!;
-    }
-  }
-  // The backdrop colour around each cell: the removed pixels of the 5×5 cells around it.
-  const local = new Float32Array(gw * gh * 3).fill(Number.NaN);
-  for (let gy = 0; gy < gh; gy++) {
-    for (let gx = 0; gx < gw; gx++) {
-      let n = 0;
-      let r = 0;
-      let g = 0;
-      let b = 0;
-      for (let Y = Math.max(0, gy - 2); Y <= Math.min(gh - 1, gy + 2); Y++) {
-        for (let X = Math.max(0, gx - 2); X <= Math.min(gw - 1, gx + 2); X++) {
-          const k = Y * gw + X;
-          n += bgN[k]!;
-          r += bgSum[k * 3]!;
-          g += bgSum[k * 3 + 1]!;
-          b += bgSum[k * 3 + 2]!;
-        }
-      }
-      if (n < 8) continue;
-      const k = (gy * gw + gx) * 3;
-      local[k] = r / n;
-      local[k + 1] = g / n;
-      local[k + 2] = b / n;
-    }
-  }
-
   // Earrings: below the ear lobe, beside the jaw — a compact blob that is neither skin, hair nor
   // background, shiny or coloured like metal and stones, and free-standing (touching the box's
   // sides or bottom means a collar, a strand of hair or clothing).
@@ -474,6 +427,49 @@ export function measureReviewerRules(img: ReviewerView): ReviewerMeasures {
   // Leftover backdrop: beside and above the head, down to the chin, pixels the matting kept as
   // person whose colour before the composite is the old backdrop's colour there (estimated from
   // the pixels it did remove nearby) and that are neither skin nor hair.
+  const zone = clampBox({ x0: cx - 1.2 * fw, x1: cx + 1.2 * fw, y0: 0, y1: f.chin[1] + 0.05 * fw }, W, H);
+  const zw = zone.x1 - zone.x0;
+  const zh = zone.y1 - zone.y0;
+  const cell = 12;
+  const gw = Math.ceil(W / cell);
+  const gh = Math.ceil(H / cell);
+  const bgSum = new Float64Array(gw * gh * 3);
+  const bgN = new Uint32Array(gw * gh);
+  for (let y = zone.y0; y < zone.y1; y++) {
+    for (let x = zone.x0; x < zone.x1; x++) {
+      const i = y * W + x;
+      if (img.alpha[i]! > 0.05) continue;
+      const g = Math.floor(y / cell) * gw + Math.floor(x / cell);
+      bgN[g]!++;
+      bgSum[g * 3]! += img.rgb[i * 3]!;
+      bgSum[g * 3 + 1]! += img.rgb[i * 3 + 1]!;
+      bgSum[g * 3 + 2]! += img.rgb[i * 3 + 2]!;
+    }
+  }
+  // The backdrop colour around each cell: the removed pixels of the 5×5 cells around it.
+  const local = new Float32Array(gw * gh * 3).fill(Number.NaN);
+  for (let gy = 0; gy < gh; gy++) {
+    for (let gx = 0; gx < gw; gx++) {
+      let n = 0;
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      for (let Y = Math.max(0, gy - 2); Y <= Math.min(gh - 1, gy + 2); Y++) {
+        for (let X = Math.max(0, gx - 2); X <= Math.min(gw - 1, gx + 2); X++) {
+          const k = Y * gw + X;
+          n += bgN[k]!;
+          r += bgSum[k * 3]!;
+          g += bgSum[k * 3 + 1]!;
+          b += bgSum[k * 3 + 2]!;
+        }
+      }
+      if (n < 8) continue;
+      const k = (gy * gw + gx) * 3;
+      local[k] = r / n;
+      local[k + 1] = g / n;
+      local[k + 2] = b / n;
+    }
+  }
   const on = new Uint8Array(zw * zh);
   for (let y = zone.y0; y < zone.y1; y++) {
     for (let x = zone.x0; x < zone.x1; x++) {
