@@ -379,6 +379,10 @@ export async function processPhoto(input: Buffer, certCode: CertCode, options: E
   const conflict = cropPossible && !out.fits && !solution.withinSpec;
   checks.add('HEAD_PROPORTIONS_CONFLICT', !conflict, conflict ? round1(geometry.headHeight / Math.max(1, widthOf(spec, geometry))) : null, conflict ? `无法同时满足: ${missed.map(describeBand(spec)).join('; ')}` : '头部宽度、高度、头顶距离、眼睛位置可同时满足');
 
+  // The file-size search's first encodes run on libvips' thread while the checks run on this one.
+  const outputImage: RawImage = { data: photo, width: spec.width, height: spec.height, channels: 3 };
+  const firstEncodes = cropPossible ? startFirstEncodes(outputImage, spec) : null;
+
   // 7. Quality on the rendered face (fixed scale: one set of thresholds for every input).
   qualityChecks(checks, { rgb, luma: luminance(rgb), alpha, width: spec.width, height: spec.height }, outFace);
   const halo = edgeHalo(photo, alpha, spec.width, spec.height, bg.rgb);
@@ -394,8 +398,8 @@ export async function processPhoto(input: Buffer, certCode: CertCode, options: E
 
   // 8. Encode into the file-size band.
   const encoded = blocked
-    ? { jpeg: setJfifDensity(await media.encodeJpeg({ data: photo, width: spec.width, height: spec.height, channels: 3 }, spec.quality.nominal), spec.dpi), quality: spec.quality.nominal }
-    : await encodeInBand({ data: photo, width: spec.width, height: spec.height, channels: 3 }, spec);
+    ? { jpeg: await firstEncodes!.get(spec.quality.nominal)!, quality: spec.quality.nominal }
+    : await encodeInBand(outputImage, spec, firstEncodes!);
   if (!blocked) {
     checks.add(
       'OUTPUT_FILE_SIZE',
@@ -742,14 +746,13 @@ function qualityChecks(checks: Checks, img: quality.ImageView, face: FaceMeasure
  * quality, so a bisection from the nominal quality finds it, stopping as soon as a file is within
  * a quarter band of the target. Never pads.
  */
-async function encodeInBand(img: RawImage, spec: PhotoSpec): Promise<{ jpeg: Buffer; quality: number }> {
+async function encodeInBand(img: RawImage, spec: PhotoSpec, started = new Map<number, Promise<Buffer>>()): Promise<{ jpeg: Buffer; quality: number }> {
   const target = spec.fileBytes.target ?? (spec.fileBytes.min + spec.fileBytes.max) / 2;
-  const cache = new Map<number, Buffer>();
-  const encode = async (q: number) => {
-    let jpeg = cache.get(q);
+  const encode = (q: number) => {
+    let jpeg = started.get(q);
     if (!jpeg) {
-      jpeg = setJfifDensity(await media.encodeJpeg(img, q), spec.dpi);
-      cache.set(q, jpeg);
+      jpeg = encodeWithDensity(img, q, spec);
+      started.set(q, jpeg);
     }
     return jpeg;
   };
@@ -770,6 +773,31 @@ async function encodeInBand(img: RawImage, spec: PhotoSpec): Promise<{ jpeg: Buf
   };
   const [atLo, atHi] = [await encode(lo), await encode(hi)];
   return score(atLo) <= score(atHi) ? { jpeg: atLo, quality: lo } : { jpeg: atHi, quality: hi };
+}
+
+function encodeWithDensity(img: RawImage, quality: number, spec: PhotoSpec): Promise<Buffer> {
+  return media.encodeJpeg(img, quality).then((jpeg) => setJfifDensity(jpeg, spec.dpi));
+}
+
+/**
+ * The bisection's first two steps (the nominal quality, then the middle of whichever half the
+ * file size points to), started one after another before the verdict is known so that libvips
+ * encodes while the checks run. A refused photo uses the nominal one as its preview.
+ */
+function startFirstEncodes(img: RawImage, spec: PhotoSpec): Map<number, Promise<Buffer>> {
+  const { min, max, nominal } = spec.quality;
+  const started = new Map<number, Promise<Buffer>>();
+  let previous: Promise<unknown> = Promise.resolve();
+  for (const q of [nominal, Math.round((min + nominal) / 2), Math.round((nominal + max) / 2)]) {
+    if (started.has(q)) continue;
+    // One after another: one libvips thread, as everywhere else.
+    const jpeg = previous.then(() => encodeWithDensity(img, q, spec));
+    // The search may never ask for one of them; its failure must not go unhandled.
+    jpeg.catch(() => undefined);
+    previous = jpeg.catch(() => undefined);
+    started.set(q, jpeg);
+  }
+  return started;
 }
 
 /**

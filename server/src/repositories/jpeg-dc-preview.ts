@@ -375,35 +375,38 @@ function assemble(components: Component[], dcQuant: Map<number, number>, width: 
   const outW = swap ? H : W;
   const outH = swap ? W : H;
   const m = storedFromUpright(orientation, W, H);
-  // Per stored row and column, the block index of each component (no work per pixel but adds).
-  const index = (c: Component) => {
-    const cols = new Int32Array(W);
-    const rows = new Int32Array(H);
-    for (let x = 0; x < W; x++) cols[x] = Math.floor((x * c.h) / hMax);
-    for (let y = 0; y < H; y++) rows[y] = Math.floor((y * c.v) / vMax) * c.stride;
+  // Each component as a plane of block means at the preview's (stored) size, chroma repeated.
+  const planes = components.map((c) => {
     const q = dcQuant.get(c.quantTable);
     if (q === undefined) throw new Corrupt();
     // DC / 8 is the block's mean minus the level shift; bits never sent count as their middle.
-    const dc = new Float32Array(c.dc.length);
     const unsent = c.missingBits > 0 ? 2 ** (c.missingBits - 1) - 0.5 : 0;
-    for (let i = 0; i < dc.length; i++) dc[i] = ((c.dc[i]! + unsent) * q) / 8;
-    return { cols, rows, dc };
-  };
-  const [Y, Cb, Cr] = components.map(index) as [ReturnType<typeof index>, ReturnType<typeof index>?, ReturnType<typeof index>?];
+    const cols = new Int32Array(W);
+    for (let x = 0; x < W; x++) cols[x] = Math.floor((x * c.h) / hMax);
+    const plane = new Float32Array(W * H);
+    for (let y = 0, i = 0; y < H; y++) {
+      const row = Math.floor((y * c.v) / vMax) * c.stride;
+      for (let x = 0; x < W; x++, i++) plane[i] = ((c.dc[row + cols[x]!]! + unsent) * q) / 8;
+    }
+    return plane;
+  });
+  const Y = planes[0]!;
+  const Cb = planes[1] ?? null;
+  const Cr = planes[2] ?? null;
   const data = new Uint8Array(outW * outH * 3);
+  // Stored index of upright (u, v) = start(v) + u · step.
+  const step = m.xu + m.yu * W;
   let o = 0;
   for (let v = 0; v < outH; v++) {
-    for (let u = 0; u < outW; u++, o += 3) {
-      const x = m.xu * u + m.xv * v + m.x0;
-      const y = m.yu * u + m.yv * v + m.y0;
-      const luma = Y.dc[Y.rows[y]! + Y.cols[x]!]! + 128;
+    let i = m.xv * v + m.x0 + (m.yv * v + m.y0) * W;
+    for (let u = 0; u < outW; u++, o += 3, i += step) {
+      const luma = Y[i]! + 128;
       if (!Cb || !Cr) {
         data[o] = data[o + 1] = data[o + 2] = clampByte(luma);
         continue;
       }
-      const b = Cb.dc[Cb.rows[y]! + Cb.cols[x]!]!;
-      const r = Cr.dc[Cr.rows[y]! + Cr.cols[x]!]!;
-      // Uint8Array stores truncate; +0.5 rounds, and out-of-range values are clamped below.
+      const b = Cb[i]!;
+      const r = Cr[i]!;
       data[o] = clampByte(luma + 1.402 * r);
       data[o + 1] = clampByte(luma - 0.344136 * b - 0.714136 * r);
       data[o + 2] = clampByte(luma + 1.772 * b);
@@ -412,6 +415,7 @@ function assemble(components: Component[], dcQuant: Map<number, number>, width: 
   return { data, width: outW, height: outH, channels: 3 };
 }
 
+/** For a Uint8Array store, which truncates: +0.5 rounds; out-of-range values are clamped. */
 function clampByte(v: number): number {
   return v <= 0 ? 0 : v >= 255 ? 255 : v + 0.5;
 }
