@@ -113,6 +113,7 @@ async function startServer(): Promise<Server> {
   const running = await ServerProcess.start({
     ...lifted,
     MALLOC_ARENA_MAX: '2',
+    MALLOC_MMAP_THRESHOLD_: '1048576',
     PORT: String(await freePort()),
     HOST: '127.0.0.1',
     WECHAT_STANDIN_PORT: String(await freePort()),

@@ -85,6 +85,7 @@ function serverEnv(dataDir: string, databaseUrl: string | null): Record<string, 
   return {
     ...Object.fromEntries(RATE_LIMIT_NAMES.map((name) => [rateLimitVariable(name), '1000000/1'])),
     MALLOC_ARENA_MAX: '2',
+    MALLOC_MMAP_THRESHOLD_: '1048576',
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),

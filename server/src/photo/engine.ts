@@ -244,7 +244,8 @@ export async function processPhoto(input: Buffer, certCode: CertCode, options: E
   }
   checks.add('INPUT_UNREADABLE', true, null, '可解码的图片');
   checks.add('INPUT_TOO_LARGE', true, original.width * original.height, `≤ ${INPUT_LIMITS.maxPixels / 1e6} MP`);
-  timer.lap('decode');
+  // With a preview, 'decode' later counts only the time spent waiting for libvips.
+  timer.lap(preview ? 'preview' : 'decode');
 
   // 2. Faces on a small copy. A photo too bright or too dark for the detector is tried again on
   // a tone-normalised copy, so that exposure is reported as exposure (TOO_BRIGHT / TOO_DARK by
