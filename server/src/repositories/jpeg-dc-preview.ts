@@ -37,15 +37,21 @@ interface Component {
 
 class Corrupt extends Error {}
 
-/** 16-bit lookup: entry = (code length << 8) | symbol; 0 for no code. */
+/**
+ * Lookup on the next `log2(length)` bits (the table's longest code, ≤ 16; DC tables rarely pass
+ * 11 bits, so the table stays a few KB and in cache): entry = (code length << 8) | symbol; 0 for
+ * no code.
+ */
 function huffmanLookup(counts: Uint8Array, symbols: Uint8Array): Uint16Array {
-  const table = new Uint16Array(65536);
+  let longest = 1;
+  for (let len = 1; len <= 16; len++) if (counts[len - 1]) longest = len;
+  const table = new Uint16Array(1 << longest);
   let code = 0;
   let k = 0;
-  for (let len = 1; len <= 16; len++) {
+  for (let len = 1; len <= longest; len++) {
     for (let i = 0; i < counts[len - 1]!; i++) {
-      const first = code << (16 - len);
-      table.fill((len << 8) | symbols[k++]!, first, first + (1 << (16 - len)));
+      const first = code << (longest - len);
+      table.fill((len << 8) | symbols[k++]!, first, first + (1 << (longest - len)));
       code++;
     }
     code <<= 1;
@@ -245,6 +251,7 @@ function decodeDcScan(
 ): number {
   const { unitComponent, unitOffset, unitsWide, unitsHigh, stepX, stepY } = scanLayout(scan, interleaved, mcusWide);
   const tables = scan.map((s) => s.table);
+  const peekBits = tables.map((t) => Math.log2(t.length));
   const outputs = scan.map((s) => s.c.dc);
   const predictions = new Int32Array(scan.length);
   const blocks = unitComponent.length;
@@ -284,7 +291,8 @@ function decodeDcScan(
           acc = ((acc << 8) | byte) & 0xffffff;
           bits += 8;
         }
-        const entry = tables[k]![(acc >>> (bits - 16)) & 0xffff]!;
+        const table = tables[k]!;
+        const entry = table[(acc >>> (bits - peekBits[k]!)) & (table.length - 1)]!;
         if (entry === 0) throw new Corrupt();
         bits -= entry >> 8;
         const size = entry & 0xff;
