@@ -77,12 +77,6 @@ function round3(v: number): number {
   return Math.round(v * 1000) / 1000;
 }
 
-function medianOf(values: number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const s = Float64Array.from(values).sort();
-  return s[Math.floor(s.length / 2)]!;
-}
-
 /** A colour reference: median RGB and its chromaticity. */
 interface Ref {
   rgb: [number, number, number];
@@ -95,17 +89,23 @@ interface Ref {
 
 function refOf(img: ReviewerView, box: Box, minAlpha: number): Ref | null {
   const b = clampBox(box, img.width, img.height);
-  const ch: [number[], number[], number[]] = [[], [], []];
+  // Channel values straight into typed arrays (sorted natively for the medians).
+  const size = Math.max(0, (b.x1 - b.x0) * (b.y1 - b.y0));
+  const ch = [new Float64Array(size), new Float64Array(size), new Float64Array(size)] as const;
+  let n = 0;
   for (let y = b.y0; y < b.y1; y++) {
     for (let x = b.x0; x < b.x1; x++) {
       const i = y * img.width + x;
       if (img.alpha[i]! < minAlpha) continue;
-      for (let c = 0; c < 3; c++) ch[c]!.push(img.photo[i * 3 + c]!);
+      ch[0][n] = img.photo[i * 3]!;
+      ch[1][n] = img.photo[i * 3 + 1]!;
+      ch[2][n] = img.photo[i * 3 + 2]!;
+      n++;
     }
   }
-  if (ch[0].length < 20) return null;
-  const rgb = ch.map(medianOf) as [number, number, number];
-  const s = Math.max(1, rgb[0] + rgb[1] + rgb[2]);
+  if (n < 20) return null;
+  const middle = (values: Float64Array) => values.subarray(0, n).sort()[Math.floor(n / 2)]!;
+  const rgb: [number, number, number] = [middle(ch[0]), middle(ch[1]), middle(ch[2])];
   return colourRef(rgb);
 }
 
@@ -208,12 +208,23 @@ function blobsOf(on: Uint8Array, w: number, h: number): Blob[] {
       if (x > x1) x1 = x;
       if (y < y0) y0 = y;
       if (y > y1) y1 = y;
-      const next = [x > 0 ? p - 1 : -1, x < w - 1 ? p + 1 : -1, y > 0 ? p - w : -1, y < h - 1 ? p + w : -1];
-      for (const q of next) {
-        if (q >= 0 && on[q] && !seen[q]) {
-          seen[q] = 1;
-          stack.push(q);
-        }
+      // The four neighbours, in the same order as before (left, right, up, down); no per-pixel
+      // array, which made this loop the engine's main source of garbage.
+      if (x > 0 && on[p - 1] && !seen[p - 1]) {
+        seen[p - 1] = 1;
+        stack.push(p - 1);
+      }
+      if (x < w - 1 && on[p + 1] && !seen[p + 1]) {
+        seen[p + 1] = 1;
+        stack.push(p + 1);
+      }
+      if (y > 0 && on[p - w] && !seen[p - w]) {
+        seen[p - w] = 1;
+        stack.push(p - w);
+      }
+      if (y < h - 1 && on[p + w] && !seen[p + w]) {
+        seen[p + w] = 1;
+        stack.push(p + w);
       }
     }
     blobs.push({ area: pixels.length, box: { x0, y0, x1: x1 + 1, y1: y1 + 1 }, pixels });
