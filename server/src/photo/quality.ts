@@ -66,23 +66,64 @@ function clampRegion(r: Region, w: number, h: number): Region {
   };
 }
 
-function pixelsIn(img: ImageView, region: Region, personOnly = true): number[] {
+/**
+ * Indices of the region's pixels (of the person only, by default), row by row, in a typed array:
+ * no number[] growing one push at a time.
+ */
+function pixelsIn(img: ImageView, region: Region, personOnly = true): Int32Array {
   const r = clampRegion(region, img.width, img.height);
-  const idx: number[] = [];
+  const w = img.width;
+  const alpha = img.alpha;
+  const idx = new Int32Array(Math.max(0, r.x1 - r.x0) * Math.max(0, r.y1 - r.y0));
+  let n = 0;
   for (let y = r.y0; y < r.y1; y++) {
-    for (let x = r.x0; x < r.x1; x++) {
-      const i = y * img.width + x;
-      if (!personOnly || img.alpha[i]! > 0.5) idx.push(i);
+    for (let x = r.x0, i = y * w + r.x0; x < r.x1; x++, i++) {
+      if (!personOnly || alpha[i]! > 0.5) idx[n++] = i;
     }
   }
-  return idx;
+  return idx.subarray(0, n);
 }
 
-function median(values: number[]): number {
-  if (values.length === 0) return Number.NaN;
-  // A typed array sorts numerically in native code, many times faster than a comparator.
-  const s = Float64Array.from(values).sort();
-  return s[Math.floor(s.length / 2)]!;
+/**
+ * The element at floor(n / 2) of the sorted luma values at `idx` (the upper median), exactly as a
+ * full sort gives it: a histogram of floor(luma) finds the unit bin that holds that element, and
+ * only the bin's values are sorted.
+ */
+function lumaMedian(luma: Float32Array, idx: Int32Array, hist: Uint32Array): number {
+  const n = idx.length;
+  if (n === 0) return Number.NaN;
+  hist.fill(0);
+  for (let k = 0; k < n; k++) hist[Math.min(255, Math.max(0, Math.floor(luma[idx[k]!]!)))]!++;
+  let want = Math.floor(n / 2);
+  let bin = 0;
+  while (bin < 255 && want >= hist[bin]!) want -= hist[bin++]!;
+  const values = new Float64Array(hist[bin]!);
+  let m = 0;
+  for (let k = 0; k < n; k++) {
+    const v = luma[idx[k]!]!;
+    if (Math.min(255, Math.max(0, Math.floor(v))) === bin) values[m++] = v;
+  }
+  return values.sort()[want]!;
+}
+
+/**
+ * The upper median (element floor(n / 2) of the sorted values, what the sort gave) of 0–255
+ * integers, from a histogram: channel `c` of `rgb` at the
+ * pixels of `a` then `b`.
+ */
+function channelMedian(rgb: Uint8Array, a: Int32Array, b: Int32Array, c: number, hist: Uint32Array): number {
+  const n = a.length + b.length;
+  if (n === 0) return Number.NaN;
+  hist.fill(0);
+  for (let k = 0; k < a.length; k++) hist[rgb[a[k]! * 3 + c]!]!++;
+  for (let k = 0; k < b.length; k++) hist[rgb[b[k]! * 3 + c]!]!++;
+  const want = Math.floor(n / 2);
+  let seen = 0;
+  for (let v = 0; v < 256; v++) {
+    seen += hist[v]!;
+    if (seen > want) return v;
+  }
+  return 255;
 }
 
 /** Face regions in output coordinates, derived from the landmarks mapped onto the output. */
@@ -138,14 +179,15 @@ export interface Exposure {
 export function exposure(img: ImageView, face: FaceMeasure): Exposure {
   const regions = faceRegions(face);
   const { luma } = img;
-  const facePixels = pixelsIn(img, regions.face).map((i) => luma[i]!);
-  const left = pixelsIn(img, regions.cheekLeft).map((i) => luma[i]!);
-  const right = pixelsIn(img, regions.cheekRight).map((i) => luma[i]!);
-  const ml = median(left);
-  const mr = median(right);
+  const facePixels = pixelsIn(img, regions.face);
+  let clipped = 0;
+  for (let k = 0; k < facePixels.length; k++) if (luma[facePixels[k]!]! >= 250) clipped++;
+  const hist = new Uint32Array(256);
+  const ml = lumaMedian(luma, pixelsIn(img, regions.cheekLeft), hist);
+  const mr = lumaMedian(luma, pixelsIn(img, regions.cheekRight), hist);
   return {
-    medianLuma: median(facePixels),
-    clipped: facePixels.filter((v) => v >= 250).length / Math.max(1, facePixels.length),
+    medianLuma: lumaMedian(luma, facePixels, hist),
+    clipped: clipped / Math.max(1, facePixels.length),
     evenness: Math.min(ml, mr) / Math.max(1, ml, mr),
   };
 }
@@ -173,14 +215,17 @@ export function personChroma(img: ImageView): number {
  */
 export function skinCast(img: ImageView, face: FaceMeasure): { distance: number; redness: number; blueness: number } {
   const regions = faceRegions(face);
-  const idx = [...pixelsIn(img, regions.cheekLeft), ...pixelsIn(img, regions.cheekRight)];
   let sr = 0;
   let sg = 0;
   let sb = 0;
-  for (const i of idx) {
-    sr += img.rgb[i * 3]!;
-    sg += img.rgb[i * 3 + 1]!;
-    sb += img.rgb[i * 3 + 2]!;
+  const { rgb } = img;
+  for (const idx of [pixelsIn(img, regions.cheekLeft), pixelsIn(img, regions.cheekRight)]) {
+    for (let k = 0; k < idx.length; k++) {
+      const o = idx[k]! * 3;
+      sr += rgb[o]!;
+      sg += rgb[o + 1]!;
+      sb += rgb[o + 2]!;
+    }
   }
   const total = Math.max(1, sr + sg + sb);
   const redness = (sr - sg) / total;
@@ -194,7 +239,8 @@ export function whiteClothing(img: ImageView, face: FaceMeasure): number {
   const idx = pixelsIn(img, faceRegions(face).torso);
   if (idx.length < 200) return 0;
   let white = 0;
-  for (const i of idx) {
+  for (let k = 0; k < idx.length; k++) {
+    const i = idx[k]!;
     const r = img.rgb[i * 3]!;
     const g = img.rgb[i * 3 + 1]!;
     const b = img.rgb[i * 3 + 2]!;
@@ -206,12 +252,15 @@ export function whiteClothing(img: ImageView, face: FaceMeasure): number {
 /** Share of forehead pixels that look like the cheeks' skin; hair over the forehead lowers it. */
 export function foreheadSkin(img: ImageView, face: FaceMeasure): number {
   const regions = faceRegions(face);
-  const cheeks = [...pixelsIn(img, regions.cheekLeft), ...pixelsIn(img, regions.cheekRight)];
+  const left = pixelsIn(img, regions.cheekLeft);
+  const right = pixelsIn(img, regions.cheekRight);
   const forehead = pixelsIn(img, regions.forehead, false);
-  if (!cheeks.length || !forehead.length) return 1;
-  const ref = [0, 1, 2].map((c) => median(cheeks.map((i) => img.rgb[i * 3 + c]!)));
+  if (!(left.length + right.length) || !forehead.length) return 1;
+  const hist = new Uint32Array(256);
+  const ref = [0, 1, 2].map((c) => channelMedian(img.rgb, left, right, c, hist));
   let skin = 0;
-  for (const i of forehead) {
+  for (let k = 0; k < forehead.length; k++) {
+    const i = forehead[k]!;
     const d = Math.hypot(img.rgb[i * 3]! - ref[0]!, img.rgb[i * 3 + 1]! - ref[1]!, img.rgb[i * 3 + 2]! - ref[2]!);
     // Lighting varies across the face: compare chromaticity loosely and brightness very loosely.
     if (d < 70) skin++;
@@ -224,7 +273,9 @@ export function eyeGlare(img: ImageView, face: FaceMeasure): number {
   let glare = 0;
   let n = 0;
   for (const box of faceRegions(face).eyeBoxes) {
-    for (const i of pixelsIn(img, box, false)) {
+    const idx = pixelsIn(img, box, false);
+    for (let k = 0; k < idx.length; k++) {
+      const i = idx[k]!;
       n++;
       if (Math.min(img.rgb[i * 3]!, img.rgb[i * 3 + 1]!, img.rgb[i * 3 + 2]!) > 235) glare++;
     }
