@@ -89,23 +89,28 @@ interface Ref {
 
 function refOf(img: ReviewerView, box: Box, minAlpha: number): Ref | null {
   const b = clampBox(box, img.width, img.height);
-  // Channel values straight into typed arrays (sorted natively for the medians).
-  const size = Math.max(0, (b.x1 - b.x0) * (b.y1 - b.y0));
-  const ch = [new Float64Array(size), new Float64Array(size), new Float64Array(size)] as const;
+  // Medians of 0–255 values from per-channel histograms: the same element the sort picked.
+  const hist = new Uint32Array(768);
+  const { photo, alpha } = img;
   let n = 0;
   for (let y = b.y0; y < b.y1; y++) {
-    for (let x = b.x0; x < b.x1; x++) {
-      const i = y * img.width + x;
-      if (img.alpha[i]! < minAlpha) continue;
-      ch[0][n] = img.photo[i * 3]!;
-      ch[1][n] = img.photo[i * 3 + 1]!;
-      ch[2][n] = img.photo[i * 3 + 2]!;
+    for (let x = b.x0, i = y * img.width + b.x0; x < b.x1; x++, i++) {
+      if (alpha[i]! < minAlpha) continue;
+      hist[photo[i * 3]!]!++;
+      hist[256 + photo[i * 3 + 1]!]!++;
+      hist[512 + photo[i * 3 + 2]!]!++;
       n++;
     }
   }
   if (n < 20) return null;
-  const middle = (values: Float64Array) => values.subarray(0, n).sort()[Math.floor(n / 2)]!;
-  const rgb: [number, number, number] = [middle(ch[0]), middle(ch[1]), middle(ch[2])];
+  const want = Math.floor(n / 2);
+  const rgb: [number, number, number] = [0, 0, 0];
+  for (let c = 0; c < 3; c++) {
+    let seen = 0;
+    let v = 0;
+    while (v < 255 && (seen += hist[c * 256 + v]!) <= want) v++;
+    rgb[c] = v;
+  }
   return colourRef(rgb);
 }
 
