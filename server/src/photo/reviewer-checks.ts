@@ -245,8 +245,14 @@ function largestBlob(on: Uint8Array, w: number, h: number): { area: number; box:
 function insidePolygon(poly: readonly Point[], x: number, y: number): boolean {
   let inside = false;
   for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
-    const [xi, yi] = poly[i]!;
-    const [xj, yj] = poly[j]!;
+    // Indexed, not destructured: array destructuring runs the iterator protocol when V8 does not
+    // inline this function, and this runs for every pixel of the mouth box.
+    const pi = poly[i]!;
+    const pj = poly[j]!;
+    const xi = pi[0];
+    const yi = pi[1];
+    const xj = pj[0];
+    const yj = pj[1];
     if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
   }
   return inside;
