@@ -190,14 +190,35 @@ export function boxMean(src: Float32Array, width: number, height: number, r: num
     }
   }
   const out = new Float32Array(width * height);
+  // Columns whose window lies inside the image (x0 = x − r, x1 = x + r + 1) need no clamping:
+  // the same four terms and the same divisor as at the borders, without per-pixel min/max.
+  const innerStart = Math.min(width, r);
+  const innerEnd = Math.max(innerStart, width - r - 1);
   for (let y = 0; y < height; y++) {
     const y0 = Math.max(0, y - r);
     const y1 = Math.min(height, y + r + 1);
-    for (let x = 0; x < width; x++) {
+    const top = y0 * w1;
+    const bottom = y1 * w1;
+    const rows = y1 - y0;
+    const o = y * width;
+    for (let x = 0; x < innerStart; x++) {
       const x0 = Math.max(0, x - r);
       const x1 = Math.min(width, x + r + 1);
-      const sum = sat[y1 * w1 + x1]! - sat[y0 * w1 + x1]! - sat[y1 * w1 + x0]! + sat[y0 * w1 + x0]!;
-      out[y * width + x] = sum / ((x1 - x0) * (y1 - y0));
+      const sum = sat[bottom + x1]! - sat[top + x1]! - sat[bottom + x0]! + sat[top + x0]!;
+      out[o + x] = sum / ((x1 - x0) * rows);
+    }
+    const area = (2 * r + 1) * rows;
+    for (let x = innerStart; x < innerEnd; x++) {
+      const x0 = x - r;
+      const x1 = x + r + 1;
+      const sum = sat[bottom + x1]! - sat[top + x1]! - sat[bottom + x0]! + sat[top + x0]!;
+      out[o + x] = sum / area;
+    }
+    for (let x = innerEnd; x < width; x++) {
+      const x0 = Math.max(0, x - r);
+      const x1 = Math.min(width, x + r + 1);
+      const sum = sat[bottom + x1]! - sat[top + x1]! - sat[bottom + x0]! + sat[top + x0]!;
+      out[o + x] = sum / ((x1 - x0) * rows);
     }
   }
   return out;
