@@ -791,8 +791,10 @@ function startFirstEncodes(img: RawImage, spec: PhotoSpec): Map<number, Promise<
   let previous: Promise<unknown> = Promise.resolve();
   for (const q of [nominal, Math.round((min + nominal) / 2), Math.round((nominal + max) / 2)]) {
     if (started.has(q)) continue;
-    // One after another: one libvips thread, as everywhere else.
-    const jpeg = previous.then(() => encodeWithDensity(img, q, spec));
+    // One after another: one libvips thread, as everywhere else. The first one is queued right
+    // now: behind `Promise.resolve().then` it would start only after the synchronous checks had
+    // finished (a microtask runs when the call stack empties), so nothing overlapped them.
+    const jpeg = started.size === 0 ? encodeWithDensity(img, q, spec) : previous.then(() => encodeWithDensity(img, q, spec));
     // The search may never ask for one of them; its failure must not go unhandled.
     jpeg.catch(() => undefined);
     previous = jpeg.catch(() => undefined);
