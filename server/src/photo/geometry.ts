@@ -153,7 +153,7 @@ function bottomCost(spec: PhotoSpec, head: HeadMeasure, scale: number, top: numb
   if (missing > allowed) return 100 * (1 + (missing - allowed) / 10);
   // Continued clothing is allowed but not free: within the bands, the crop that makes the least
   // (lowest scale, head highest) wins over a head nearer the middle of its bands.
-  return missing > free ? (missing - free) / 8 : 0;
+  return missing > free ? (missing - free) / 2 : 0;
 }
 
 type Measured = Omit<PhotoGeometry, 'eyeLineFromBottom' | 'centreOffset'>;

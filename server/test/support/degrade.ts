@@ -286,6 +286,13 @@ export async function cropTopAt(buf: Buffer, row: number, rows: number): Promise
   return toJpeg(fromRgb(img).extract({ left: 0, top, width: img.width, height: img.height - top }));
 }
 
+/** Keeps the rows above `row` (a portrait cut off at the neck, say). */
+export async function cropBottomAt(buf: Buffer, row: number): Promise<Buffer> {
+  const img = await upright(buf);
+  const height = Math.max(2, Math.min(img.height, Math.round(row)));
+  return toJpeg(fromRgb(img).extract({ left: 0, top: 0, width: img.width, height }));
+}
+
 /**
  * The topmost row of the person above the face: the first row, searching down from the top,
  * where the column band over the face box is mostly unlike the photo's top-corner colour
