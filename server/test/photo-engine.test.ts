@@ -223,6 +223,18 @@ describe('studio light and tight framing (issue 13)', () => {
   });
 });
 
+it('hair cut by the top edge that the mask loses is still HEAD_CUT_OFF naming the hair', async () => {
+  // kphotoalbum-jesper-talking: the hair runs off the top edge over about a face width, but the
+  // person mask ends 0.08 face widths below it (the model sees the hair end at the edge).
+  const source = readFileSync(path.join(photos, '../portraits/kphotoalbum-jesper-talking.jpg'));
+  for (const cert of ['resident_id', 'driver_license'] as const) {
+    const { report } = await processPhoto(source, cert);
+    const check = report.checks.find((c) => c.code === 'HEAD_CUT_OFF')!;
+    expect(check.pass, cert).toBe(false);
+    expect(check.detail, cert).toBe('hair_top');
+  }
+});
+
 describe('straightening', () => {
   it('a head rolled 7° comes out level (≤ 1° by the second model)', async () => {
     const { report, jpeg } = await processPhoto(await degrade.rotate(photo('deepface-img10.jpg'), 7), 'resident_id');

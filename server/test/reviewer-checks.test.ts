@@ -11,14 +11,26 @@ import { getCertificate } from '../../shared/certificates';
 import { REVIEWER_CODES, confusion, runReviewerSet, type ReviewerCode, type ReviewerRun } from './support/reviewer-set';
 
 /** What the checks get wrong on the set today (README "Reviewer checks"). */
+// The photos marked "round 3" came with the wip/fixtures merge of 2026-12-06 (small, monochrome
+// or snapshot portraits, none a good ID source); the checks were not re-tuned for them, and the
+// engine changes of that day leave every result here as it was (compared run for run).
 const KNOWN: Record<ReviewerCode, { falseAlarms: string[]; missed: string[] }> = {
-  MOUTH_OPEN: { falseAlarms: [], missed: [] },
+  // Round 3 (not examined one by one): a sepia print flagged; two talking mouths not seen.
+  MOUTH_OPEN: { falseAlarms: ['vlfeat-perrone.jpg'], missed: ['sqlite-shane.jpg', 'vlfeat-vedaldi.jpg'] },
   // Jewels the matting drops, or that lie on hair or a collar, are not seen; studs are too small.
-  EARRINGS: { falseAlarms: [], missed: ['deepface-img2.jpg', 'deepface-couple-left.jpg'] },
-  HAIR_OVER_EARS: { falseAlarms: [], missed: [] },
-  HAIR_OVER_EYEBROWS: { falseAlarms: [], missed: [] },
+  // Round 3 (not examined one by one): six small photos flagged.
+  EARRINGS: {
+    falseAlarms: ['gramps-aksel-andersson.jpg', 'kphotoalbum-bar-left.jpg', 'kphotoalbum-bar-right.jpg', 'sqlite-drh.jpg', 'vlfeat-fulkerson.jpg', 'vlfeat-vedaldi.jpg'],
+    missed: ['deepface-img2.jpg', 'deepface-couple-left.jpg'],
+  },
+  HAIR_OVER_EARS: { falseAlarms: [], missed: ['kphotoalbum-bar-left.jpg'] },
+  // Round 3: kphotoalbum-anne-helene-beach wears tinted sunglasses (not examined further).
+  HAIR_OVER_EYEBROWS: { falseAlarms: ['kphotoalbum-anne-helene-beach.jpg'], missed: [] },
   // A high orange suit collar beside the jaw has the colour of her blond hair.
-  HAIR_OVER_SHOULDERS: { falseAlarms: ['skimage-astronaut.png'], missed: [] },
+  HAIR_OVER_SHOULDERS: {
+    falseAlarms: ['skimage-astronaut.png', 'kphotoalbum-bar-left.jpg', 'kphotoalbum-jesper-talking.jpg', 'kphotoalbum-new-wave.jpg', 'vlfeat-perrone.jpg'],
+    missed: [],
+  },
   // Patches whose colour differs from the backdrop the matting removed around them are not seen,
   // nor deepface-img47's dark-blue triangle by the neck since the engine extends the frame's edges.
   LEFTOVER_BACKGROUND: { falseAlarms: [], missed: ['deepface-img15.jpg', 'deepface-img47.jpg', 'facedetect-grace-hopper.jpg'] },

@@ -252,7 +252,7 @@ export async function processPhoto(input: Buffer, certCode: CertCode, options: E
   const mask = await personMask(models, working, headRegion(face), face);
   timer.lap('segment');
   const straighten = new CropTransform(face.eyeMid, roll, 1, 0, 0);
-  const top = crownAtTop(mask, face, straighten, findCrown(mask, face, straighten));
+  const top = crownAtTop(mask, face, straighten, findCrown(mask, face, straighten), working);
   const frameOf = (p: Point) => straighten.toFrame(p);
   const head: HeadMeasure = {
     crownY: top.crownY - CROWN_VISIBLE_OFFSET * face.faceWidth,
@@ -538,10 +538,15 @@ const TOP_CHORD_MAX = 0.42;
 /** Radius of the top of the head (hair included), in face widths, for the chord rule. */
 const HEAD_TOP_RADIUS = 0.62;
 
-function crownAtTop(mask: PersonMask, face: FaceMeasure, straighten: CropTransform, crown: number): CrownAtTop {
+function crownAtTop(mask: PersonMask, face: FaceMeasure, straighten: CropTransform, crown: number, working: RawImage): CrownAtTop {
   const fw = face.faceWidth;
   const crownWorking = straighten.fromFrame([straighten.toFrame(face.centre)[0], crown]);
-  if (crownWorking[1] > Math.max(2.5, fw * 0.03)) return { crownY: crown, chord: 0 };
+  if (crownWorking[1] > Math.max(2.5, fw * 0.03)) {
+    // The mask can lose hair that is cut by the top edge (the model sees it end in the white
+    // painted above): the photo's own top rows tell.
+    const chord = crownWorking[1] <= HAIR_TOP_CHECK_DEPTH * fw ? hairChordAtTop(working, mask, face, crownWorking[1]) : 0;
+    return { crownY: crown, chord };
+  }
   // The longest run of person along the image's top rows, over the head's span.
   const cx = face.centre[0];
   const step = Math.max(0.5, fw / 160);
@@ -557,6 +562,67 @@ function crownAtTop(mask: PersonMask, face: FaceMeasure, straighten: CropTransfo
   const depth = HEAD_TOP_RADIUS - Math.sqrt(HEAD_TOP_RADIUS ** 2 - half ** 2);
   const topInFrame = straighten.toFrame([cx, 0])[1];
   return { crownY: Math.min(crown, topInFrame - depth * fw), chord };
+}
+
+/** A mask crown this near the top edge (face widths) has the photo's top rows checked for hair. */
+const HAIR_TOP_CHECK_DEPTH = 0.15;
+
+/**
+ * Width (face widths) of hair along the photo's top rows, read from the pixels: the longest run
+ * over the head's span of top-row pixels nearer in colour to the hair just under the mask's crown
+ * than to the top row's background beyond the head on either side (0.9–1.2 face widths out). 0
+ * when the hair cannot be told from either side's background (deepface-img47: dark hair on a
+ * navy backdrop) or no background is in the photo there. (kphotoalbum-jesper-
+ * talking: hair runs off the top over 1.1 face widths while the mask ends 0.08 below the edge.)
+ */
+function hairChordAtTop(working: RawImage, mask: PersonMask, face: FaceMeasure, crownY: number): number {
+  const fw = face.faceWidth;
+  const cx = face.centre[0];
+  const { width, height, channels, data } = working;
+  const px = (x: number, y: number): Rgb => {
+    const i = (Math.round(y) * width + Math.round(x)) * channels;
+    return [data[i]!, data[i + 1]!, data[i + 2]!];
+  };
+  const medianOf = (cols: Rgb[]): Rgb | null => {
+    if (cols.length < 5) return null;
+    const m = (c: number) => cols.map((p) => p[c]).sort((a, b) => a - b)[cols.length >> 1]!;
+    return [m(0), m(1), m(2)];
+  };
+  const step = Math.max(1, fw / 100);
+  const hairPx: Rgb[] = [];
+  for (let y = crownY + 0.03 * fw; y <= crownY + 0.12 * fw && y < height; y += step) {
+    for (let x = cx - 0.2 * fw; x <= cx + 0.2 * fw; x += step) {
+      if (x >= 0 && x < width && maskAt(mask, [x, y]) > 0.5) hairPx.push(px(x, y));
+    }
+  }
+  // Background beyond each side of the head, separately (a backdrop may differ left and right).
+  const sideBg = (dir: number) => {
+    const cols: Rgb[] = [];
+    for (let y = 0; y < Math.min(3, height); y++) {
+      for (let d = 0.9 * fw; d <= 1.2 * fw; d += step) {
+        const x = cx + dir * d;
+        if (x >= 0 && x < width && maskAt(mask, [x, y + 0.5]) < 0.5) cols.push(px(x, y));
+      }
+    }
+    return medianOf(cols);
+  };
+  const hair = medianOf(hairPx);
+  const bgs = [sideBg(-1), sideBg(1)].filter((b): b is Rgb => b !== null);
+  const dist = (a: Rgb, b: Rgb) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+  // Hair that cannot be told from the backdrop on either side (dark on dark): say nothing.
+  if (!hair || bgs.length === 0 || bgs.some((b) => dist(hair, b) < 40)) return 0;
+  let best = 0;
+  let run = 0;
+  for (let x = Math.max(0, cx - 1.2 * fw); x <= Math.min(width - 1, cx + 1.2 * fw); x += step) {
+    let hairLike = 0;
+    for (let y = 0; y < Math.min(3, height); y++) {
+      const p = px(x, y);
+      if (bgs.every((b) => dist(p, hair) < dist(p, b))) hairLike++;
+    }
+    run = hairLike >= 2 ? run + step : 0;
+    best = Math.max(best, run);
+  }
+  return round3(best / fw);
 }
 
 /**
