@@ -86,10 +86,11 @@ describe('solveCrop', () => {
     const s = solveCrop(spec, { ...tight, bottomExtendMax: SHOULDERS_EXTEND_MAX });
     expect(s.withinSpec).toBe(true);
     expect(missing(s)).toBeLessThanOrEqual(spec.height * SHOULDERS_EXTEND_MAX);
-    // Less made than the crop aimed at the middle of every band would need: the head sits as low
-    // as its bands allow.
-    expect(missing(s)).toBeLessThan(missing(free) - 2);
-    expect(s.predicted.crownMargin).toBeGreaterThan(free.predicted.crownMargin + 2);
+    // Less made than the crop aimed at the middle of every band would need: the head sits lower
+    // (a mild price, so the bands keep their margins: pushed to their safe edges, deepface-img24's
+    // 驾驶证 head width read 191 by the verifier against 189).
+    expect(missing(s)).toBeLessThan(missing(free) - 0.5);
+    expect(s.predicted.crownMargin).toBeGreaterThan(free.predicted.crownMargin + 0.5);
   });
 
   it('geometryAt and withinSpec agree on a hand-made crop', () => {
