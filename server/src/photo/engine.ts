@@ -302,6 +302,7 @@ export async function processPhoto(input: Buffer, certCode: CertCode, options: E
     timer.lap('render');
     const coarse = warpMap(mask.data, mask.size, mask.size, spec.width, spec.height, composeAffine(workingToMask(mask), transform.outputToWorking()));
     const alpha = refineAlpha(rgb, coarse, spec.width, spec.height);
+    continueMatte(alpha, spec, transform, working);
     // A smooth one-sided light is evened on the person before the photo is composed (a shadow
     // with an edge is not: UNEVEN_LIGHTING then refuses it).
     const lighting = quality.evenOutLight({ rgb, luma: luminance(rgb), alpha, width: spec.width, height: spec.height }, measureFace(mesh.map((p) => transform.toOutput(p))));
@@ -801,6 +802,29 @@ function smoothMadeClothing(rgb: Uint8Array, spec: PhotoSpec, t: CropTransform, 
     }
   }
   rgb.set(out);
+}
+
+/**
+ * The matte over continued clothing follows the real picture's edge: a made pixel (below the
+ * source or beside it, not above) takes the alpha of the nearest point of the source's edge, as
+ * its colour was taken from there. The segmentation model, seeing repeated rows, often drops them
+ * (white patches at a made bottom corner).
+ */
+function continueMatte(alpha: Float32Array, spec: PhotoSpec, t: CropTransform, working: RawImage): void {
+  const { width: w, height: h } = spec;
+  const toWorking = t.outputToWorking();
+  const source = Float32Array.from(alpha);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const wx = toWorking.a * (x + 0.5) + toWorking.b * (y + 0.5) + toWorking.c;
+      const wy = toWorking.d * (x + 0.5) + toWorking.e * (y + 0.5) + toWorking.f;
+      if (wy < 0 || (wy <= working.height && wx >= 0 && wx <= working.width)) continue;
+      const edge = t.toOutput([Math.min(working.width - 0.5, Math.max(0.5, wx)), Math.min(working.height - 0.5, wy)]);
+      const ex = Math.min(w - 1, Math.max(0, Math.round(edge[0] - 0.5)));
+      const ey = Math.min(h - 1, Math.max(0, Math.round(edge[1] - 0.5)));
+      alpha[y * w + x] = source[ey * w + ex]!;
+    }
+  }
 }
 
 async function render(source: RawImage, t: CropTransform, spec: PhotoSpec, fill: Rgb): Promise<Uint8Array> {
