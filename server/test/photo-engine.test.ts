@@ -179,6 +179,12 @@ describe('studio light and tight framing (issue 13)', () => {
     const shade = shadow.report.checks.find((c) => c.code === 'UNEVEN_LIGHTING')!;
     expect(shade.value).toBeLessThan(0.4);
     expect(shade.limit).not.toMatch(/均衡/);
+    // The same on another face: a smooth side light made on hivision-test0 (×0.4 → ×1 across the
+    // face: cheeks 0.52) is evened and accepted; its hard half shadow is not.
+    const made = await processPhoto(await degrade.sideLight(photo('hivision-test0.jpg')), 'resident_id');
+    expect(made.report.failures).toEqual([]);
+    expect(made.report.checks.find((c) => c.code === 'UNEVEN_LIGHTING')!.limit).toMatch(/单侧光已均衡/);
+    expect((await processPhoto(await degrade.halfShadow(photo('hivision-test0.jpg')), 'resident_id')).report.failures).toContain('UNEVEN_LIGHTING');
   });
 
   it('驾驶证 with the shoulders in the photo but little below the collar: the clothing is continued, smoothly', async () => {
