@@ -755,7 +755,17 @@ function headCutOff(spec: PhotoSpec, t: CropTransform, working: RawImage, mask: 
  * the texture at the edge fades into the cloth's colour. Rows above the source (background) are
  * left alone.
  */
+/**
+ * Whether the output reaches beyond the source below or at a side (the map is affine, so the
+ * output rectangle's corners tell): only then are pixels made there.
+ */
+function reachesPastSource(spec: PhotoSpec, t: CropTransform, working: RawImage): boolean {
+  const corners = [t.toWorking([0, 0]), t.toWorking([spec.width, 0]), t.toWorking([0, spec.height]), t.toWorking([spec.width, spec.height])];
+  return corners.some(([x, y]) => y > working.height || x < 0 || x > working.width);
+}
+
 function smoothMadeClothing(rgb: Uint8Array, spec: PhotoSpec, t: CropTransform, working: RawImage, faceWidth: number): void {
+  if (!reachesPastSource(spec, t, working)) return;
   const { width: w, height: h } = spec;
   const toWorking = t.outputToWorking();
   const outside = new Float32Array(w * h);
@@ -811,6 +821,7 @@ function smoothMadeClothing(rgb: Uint8Array, spec: PhotoSpec, t: CropTransform, 
  * (white patches at a made bottom corner).
  */
 function continueMatte(alpha: Float32Array, spec: PhotoSpec, t: CropTransform, working: RawImage): void {
+  if (!reachesPastSource(spec, t, working)) return;
   const { width: w, height: h } = spec;
   const toWorking = t.outputToWorking();
   const source = Float32Array.from(alpha);
