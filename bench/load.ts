@@ -2,7 +2,7 @@
  * Load benchmark: `npm run -s bench:load` (not a test; prints figures).
  *
  * Starts the real server as a child process (`server/src/main.ts`, local mode, a fresh temporary
- * data directory, the real PhotoPool, MALLOC_ARENA_MAX=2 as in `npm run serve`), signs in
+ * data directory, the real PhotoPool, MALLOC_ARENA_MAX=1 as in `npm run serve`), signs in
  * applicants by nickname and measures, with keep-alive HTTP from this process:
  *
  * 1. status reads (`GET /api/orders/:id`) at a fixed concurrency for LOAD_PHASE_SECONDS while the
@@ -112,7 +112,7 @@ async function startServer(): Promise<Server> {
   );
   const running = await ServerProcess.start({
     ...lifted,
-    MALLOC_ARENA_MAX: '2',
+    MALLOC_ARENA_MAX: '1',
     PORT: String(await freePort()),
     HOST: '127.0.0.1',
     WECHAT_STANDIN_PORT: String(await freePort()),

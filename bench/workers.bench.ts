@@ -84,7 +84,7 @@ async function stopWorker(child: ChildProcess): Promise<void> {
 function serverEnv(dataDir: string, databaseUrl: string | null): Record<string, string> {
   return {
     ...Object.fromEntries(RATE_LIMIT_NAMES.map((name) => [rateLimitVariable(name), '1000000/1'])),
-    MALLOC_ARENA_MAX: '2',
+    MALLOC_ARENA_MAX: '1',
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),

@@ -3,10 +3,9 @@
  * fixture photo: first a badly placed face (the live hint must say so), then the face on target
  * (captured automatically, uploaded and checked by the engine).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 
 import { SPECS } from '../shared/certificates';
@@ -14,41 +13,13 @@ import { guideTarget } from '../client/packages/apply/camera/face-guide';
 import { loadNodeDetector } from '../client/packages/apply/camera/test/node-detector';
 import { placeFace } from '../client/packages/apply/camera/test/place-face';
 import { assertBrowserPrerequisites, openSession, PHONE, Shots, type Session } from './support/browser';
+import { fakeCameraArgs, FPS, FRAME, writeY4m } from './support/fake-camera';
 import { PHOTOS } from './support/paths';
 import { startServer, type RunningServer } from './support/server';
 import { Story } from './support/story';
 import { press, pressButton, see, typeInto } from './support/ui';
 
-const FRAME = { width: 360, height: 480 };
-const FPS = 10;
 const PHOTO = path.join(PHOTOS, 'hivision-test1.jpg');
-
-/** YUV4MPEG2 (C420) frames from RGB pictures: what Chromium's fake camera plays (and loops). */
-async function writeY4m(file: string, segments: { png: Buffer; frames: number }[]): Promise<void> {
-  const chunks: Buffer[] = [Buffer.from(`YUV4MPEG2 W${FRAME.width} H${FRAME.height} F${FPS}:1 Ip A1:1 C420\n`)];
-  for (const { png, frames } of segments) {
-    const { data } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-    const { width: w, height: h } = FRAME;
-    const y = Buffer.alloc(w * h);
-    const u = Buffer.alloc((w / 2) * (h / 2));
-    const v = Buffer.alloc((w / 2) * (h / 2));
-    for (let j = 0; j < h; j++) {
-      for (let i = 0; i < w; i++) {
-        const k = (j * w + i) * 3;
-        const [r, g, b] = [data[k]!, data[k + 1]!, data[k + 2]!];
-        y[j * w + i] = Math.round(0.257 * r + 0.504 * g + 0.098 * b + 16);
-        if (j % 2 === 0 && i % 2 === 0) {
-          const c = (j / 2) * (w / 2) + i / 2;
-          u[c] = Math.round(-0.148 * r - 0.291 * g + 0.439 * b + 128);
-          v[c] = Math.round(0.439 * r - 0.368 * g - 0.071 * b + 128);
-        }
-      }
-    }
-    const frame = Buffer.concat([Buffer.from('FRAME\n'), y, u, v]);
-    for (let n = 0; n < frames; n++) chunks.push(frame);
-  }
-  writeFileSync(file, Buffer.concat(chunks));
-}
 
 let server: RunningServer;
 let session: Session | null = null;
@@ -71,11 +42,7 @@ beforeAll(async () => {
   ]);
   server = await startServer();
   shots = new Shots('camera');
-  session = await openSession(PHONE, [
-    '--use-fake-device-for-media-stream',
-    '--use-fake-ui-for-media-stream',
-    `--use-file-for-fake-video-capture=${video}`,
-  ]);
+  session = await openSession(PHONE, fakeCameraArgs(video));
 });
 
 afterAll(async () => {
@@ -116,7 +83,9 @@ describe('phone (390×844): the live camera guide', () => {
     const timings = await page.evaluate(() => (window as { __faceTimings?: number[] }).__faceTimings ?? []);
     if (timings.length) {
       const sorted = [...timings].sort((a, b) => a - b);
-      console.log(`detector time per frame in Chromium: median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(1)} ms over ${sorted.length} frames`);
+      const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.toFixed(1);
+      // A figure for the log (npm run -s bench:camera measures it properly); never asserted.
+      console.log(`detector time per frame in Chromium: median ${at(0.5)} ms, p90 ${at(0.9)} ms over ${sorted.length} frames`);
     }
     expect(page.url()).toContain('orderId=');
   }, 120_000);

@@ -21,6 +21,7 @@ vi.mock('@tarojs/taro', () => {
     switchTab: vi.fn(async () => ({})),
     reLaunch: vi.fn(async () => ({})),
     navigateBack: vi.fn(async () => ({})),
+    getCurrentPages: vi.fn(() => [{}]),
     getStorageSync: vi.fn((key: string) => storage.get(key) ?? ''),
     setStorageSync: vi.fn((key: string, value: unknown) => void storage.set(key, value)),
     removeStorageSync: vi.fn((key: string) => void storage.delete(key)),

@@ -261,8 +261,9 @@ export async function storedSessionToken(page: Page): Promise<string> {
   return state.token!;
 }
 
-/** Makes every page of `context` start signed in as the applicant with this token. */
-export async function presetApplicantSession(context: BrowserContext, token: string, nickname: string): Promise<void> {
-  const state = { state: { token, nickname, consentAt: null, role: 'applicant' }, version: 1 };
+/** Makes every page of `context` start signed in as the applicant with this token (`consentAt`:
+ * the personal-information consent as already given, so the photo pages open at once). */
+export async function presetApplicantSession(context: BrowserContext, token: string, nickname: string, consentAt: string | null = null): Promise<void> {
+  const state = { state: { token, nickname, consentAt, role: 'applicant' }, version: 1 };
   await context.addInitScript(([key, value]) => localStorage.setItem(key, value), [SESSION_KEY, JSON.stringify({ data: JSON.stringify(state) })] as const);
 }

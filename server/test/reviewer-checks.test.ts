@@ -8,27 +8,42 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECK_CODES } from '../../shared/check-codes';
 import { getCertificate } from '../../shared/certificates';
-import { REVIEWER_CODES, confusion, runReviewerSet, type ReviewerCode, type ReviewerRun } from './support/reviewer-set';
+import { REVIEWER_CODES, confusion, reachingReviewer, runReviewerSet, type ReviewerCode, type ReviewerRun } from './support/reviewer-set';
 
-/** What the checks get wrong on the set today (README "Reviewer checks"). */
-// The photos marked "round 3" came with the wip/fixtures merge of 2026-12-06 (small, monochrome
-// or snapshot portraits, none a good ID source); the checks were not re-tuned for them, and the
-// engine changes of that day leave every result here as it was (compared run for run).
+/**
+ * What the checks get wrong on the set today (README "Reviewer checks"), judged on every photo
+ * that gets as far as a rendered output — including the ones the engine refuses with a blocking
+ * code, which no reviewer would see ([blocked: …] below). Those are kept here so that a false alarm
+ * cannot hide behind a blocking code; the second test below judges the photos a reviewer sees.
+ */
 const KNOWN: Record<ReviewerCode, { falseAlarms: string[]; missed: string[] }> = {
-  // Round 3 (not examined one by one): a sepia print flagged; two talking mouths not seen.
-  MOUTH_OPEN: { falseAlarms: ['vlfeat-perrone.jpg'], missed: ['sqlite-shane.jpg', 'vlfeat-vedaldi.jpg'] },
-  // Jewels the matting drops, or that lie on hair or a collar, are not seen; studs are too small.
-  // Round 3 (not examined one by one): six small photos flagged.
-  EARRINGS: {
-    falseAlarms: ['gramps-aksel-andersson.jpg', 'kphotoalbum-bar-left.jpg', 'kphotoalbum-bar-right.jpg', 'sqlite-drh.jpg', 'vlfeat-fulkerson.jpg', 'vlfeat-vedaldi.jpg'],
-    missed: ['deepface-img2.jpg', 'deepface-couple-left.jpg'],
+  MOUTH_OPEN: {
+    // [blocked: LOW_RESOLUTION, GRAYSCALE…] 45-px monochrome face, chin on a hand: the mesh puts a lip gap in the stubble.
+    falseAlarms: ['vlfeat-perrone.jpg'],
+    // [blocked: LOW_RESOLUTION, BLURRY] 120-px thumbnail: the teeth blur into the lips (gap 0.097, no bright pixel inside).
+    missed: ['vlfeat-vedaldi.jpg'],
   },
+  EARRINGS: {
+    falseAlarms: [],
+    missed: [
+      // Her drop hangs at ear-lobe level, above the box; the old "hit" was the matting's soft edge below it.
+      'deepface-img5.jpg',
+      // Studs: too small.
+      'deepface-img2.jpg',
+      // [blocked: NOT_FACING_CAMERA] the crystal drop lies on her hair and collar: not free-standing.
+      'deepface-couple-left.jpg',
+    ],
+  },
+  // [blocked: HEAD_CUT_OFF, LOW_RESOLUTION] narrow blond hair over the ear; the box's outer part is backdrop.
   HAIR_OVER_EARS: { falseAlarms: [], missed: ['kphotoalbum-bar-left.jpg'] },
-  // Round 3: kphotoalbum-anne-helene-beach wears tinted sunglasses (not examined further).
-  HAIR_OVER_EYEBROWS: { falseAlarms: ['kphotoalbum-anne-helene-beach.jpg'], missed: [] },
-  // A high orange suit collar beside the jaw has the colour of her blond hair.
+  HAIR_OVER_EYEBROWS: { falseAlarms: [], missed: [] },
   HAIR_OVER_SHOULDERS: {
-    falseAlarms: ['skimage-astronaut.png', 'kphotoalbum-bar-left.jpg', 'kphotoalbum-jesper-talking.jpg', 'kphotoalbum-new-wave.jpg', 'vlfeat-perrone.jpg'],
+    falseAlarms: [
+      // [blocked: NOT_FACING_CAMERA] the dark poster wall the matting kept beside his black hair reads as hair.
+      'kphotoalbum-new-wave.jpg',
+      // [blocked: HEAD_CUT_OFF, LOW_RESOLUTION] head tilted onto her shoulder: chin-length hair rests on it.
+      'kphotoalbum-bar-left.jpg',
+    ],
     missed: [],
   },
   // Patches whose colour differs from the backdrop the matting removed around them are not seen,
@@ -51,6 +66,19 @@ describe('reviewer-rule checks on the labelled portraits (居民身份证 output
     const c = confusion(runs)[code];
     expect({ falseAlarms: c.fp.sort(), missed: c.fn.sort() }).toEqual({ falseAlarms: KNOWN[code].falseAlarms.sort(), missed: KNOWN[code].missed.sort() });
     // Each check has positives it catches on this set, and negatives it leaves alone.
+    expect(c.tp.length).toBeGreaterThan(0);
+    expect(c.tn).toBeGreaterThan(10);
+  });
+
+  it.each(REVIEWER_CODES)('%s on the photos a reviewer sees (no blocking failure): the same mistakes, minus the blocked photos', (code) => {
+    const reaching = reachingReviewer(runs);
+    expect(reaching.length).toBeGreaterThanOrEqual(15);
+    const names = new Set(reaching.map((r) => r.file.split('/').pop()!));
+    const c = confusion(reaching)[code];
+    expect({ falseAlarms: c.fp.sort(), missed: c.fn.sort() }).toEqual({
+      falseAlarms: KNOWN[code].falseAlarms.filter((f) => names.has(f)).sort(),
+      missed: KNOWN[code].missed.filter((f) => names.has(f)).sort(),
+    });
     expect(c.tp.length).toBeGreaterThan(0);
     expect(c.tn).toBeGreaterThan(10);
   });

@@ -16,7 +16,8 @@ export interface ApplicantFormProps {
   submitting?: boolean;
   /** Field messages from the server (VALIDATION_FAILED). */
   serverErrors?: Record<string, string>;
-  onSubmit: (body: ApplicantBody) => void;
+  /** Its promise keeps 保存并继续 busy until the save has answered. */
+  onSubmit: (body: ApplicantBody) => void | Promise<unknown>;
 }
 
 const FIELDS: { key: Field; label: string; placeholder: string; type: 'text' | 'idcard' | 'number'; maxlength: number }[] = [
@@ -44,7 +45,7 @@ export function ApplicantForm({ consent, submitting = false, serverErrors = {}, 
       return;
     }
     setErrors({});
-    onSubmit({ ...result.data, consent: true });
+    return onSubmit({ ...result.data, consent: true });
   };
 
   const shown = touched ? { ...serverErrors, ...errors } : serverErrors;

@@ -70,7 +70,7 @@ export function HandoffPanel({ orderId }: { orderId: string }): JSX.Element {
           type="default"
           testId={view ? 'handoff-refresh' : 'handoff-button'}
           loading={status === 'loading'}
-          onClick={() => void create(orderId)}
+          onClick={() => create(orderId)}
         >
           {view ? '刷新二维码' : '在手机上继续'}
         </ActionButton>

@@ -70,7 +70,7 @@ export function ReceiptCard({ receipt, receiptUrl }: { receipt: ReceiptInfo; rec
       <ErrorText message={error} />
       {receiptUrl ? (
         <View className="receipt__actions">
-          <ActionButton onClick={() => void save()} loading={saving}>
+          <ActionButton onClick={save} loading={saving}>
             {SAVE_IMAGE_LABEL}
           </ActionButton>
         </View>

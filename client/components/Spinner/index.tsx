@@ -4,7 +4,7 @@ import './index.scss';
 
 export function Spinner({ text }: { text?: string }) {
   return (
-    <View className="spinner" aria-busy="true">
+    <View className="spinner" role="status" aria-busy="true">
       <View className="spinner__ring" />
       {text ? <Text className="spinner__text">{text}</Text> : null}
     </View>

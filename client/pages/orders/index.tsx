@@ -52,7 +52,10 @@ export default function OrdersPage() {
       ) : status === 'ready' && orders.length === 0 ? (
         <EmptyState text="这里还没有订单" action="开始办理" onAction={() => go('certificate')} />
       ) : (
-        orders.map((order) => (
+        <>
+          {/* A tab switch or a reload keeps the list it had until the answer: say it is coming. */}
+          {status === 'loading' ? <LoadingState text="正在刷新…" /> : null}
+          {orders.map((order) => (
           <View key={order.id} className="order-card" onClick={() => go('orderDetail', { id: order.id })}>
             <View className="order-card__row">
               <Text className="order-card__title">{getCertificate(order.certType).name}</Text>
@@ -62,7 +65,8 @@ export default function OrdersPage() {
               {order.cityName} · {formatTime(order.updatedAt)}
             </Text>
           </View>
-        ))
+          ))}
+        </>
       )}
     </Screen>
   );

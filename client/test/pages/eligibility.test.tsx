@@ -233,14 +233,16 @@ describe('result', () => {
 
   it('修改回答 returns to the questionnaire below (or opens it), answers kept', () => {
     checked(WAITING_INPUT);
-    const taro = Taro as unknown as { getCurrentPages?: () => { route: string }[] };
+    const taro = Taro as unknown as { getCurrentPages: () => { route?: string }[] };
+    const opened = taro.getCurrentPages;
     taro.getCurrentPages = () => [{ route: 'pages/index/index' }, { route: CHECK.slice(1) }, { route: 'packages/eligibility/pages/result/index' }];
     const { unmount } = render(<ResultPage />);
     fireEvent.click(button('修改回答'));
     expect(Taro.navigateBack).toHaveBeenCalled();
     unmount();
 
-    delete taro.getCurrentPages;
+    // Opened directly: only the page itself in the stack.
+    taro.getCurrentPages = opened;
     render(<ResultPage />);
     fireEvent.click(button('修改回答'));
     expect(Taro.redirectTo).toHaveBeenCalledWith({ url: CHECK });

@@ -32,6 +32,12 @@ export const INPUT_LIMITS = {
   workingMinSide: 720,
   /** Face models see at most this long a side (their own inputs are 256 px and smaller). */
   modelMaxSide: 512,
+  /**
+   * A progressive JPEG's 1/8 preview is given to the models as it is up to this long a side:
+   * its pixels are already 8×8 block means, and resampling them again only blurs what the mesh
+   * reads (and moved its points more than the working copy's resize does).
+   */
+  previewMaxSide: 1024,
 } as const;
 
 export interface EngineResult {
@@ -177,49 +183,84 @@ export async function processPhoto(input: Buffer, certCode: CertCode, options: E
   const bg = options.background ?? BACKGROUNDS.white;
   const timer = new Timer();
   const checks = new Checks();
-  const fail = (code: CheckCode, value: number | null, limit: string): EngineResult => {
+  // The working copy's decode runs on libvips' thread while the models run on this one; its
+  // outcome is awaited before any report goes out.
+  let decoded: Promise<RawImage | MediaError> | null = null;
+  const fail = async (code: CheckCode, value: number | null, limit: string): Promise<EngineResult> => {
+    // A file libvips cannot decode is reported as that, whatever the preview showed meanwhile.
+    const outcome = decoded && (await decoded);
+    if (outcome instanceof MediaError) return decodeFailed(outcome);
     checks.add(code, false, value, limit);
+    return { report: finish(certCode, checks, timer), jpeg: null };
+  };
+  const decodeFailed = (err: MediaError): EngineResult => {
+    decoded = null;
+    checks.list.length = 0;
+    if (err.kind === 'too_large') checks.add('INPUT_TOO_LARGE', false, null, `≤ ${INPUT_LIMITS.maxPixels / 1e6} MP`);
+    else if (err.kind === 'unsupported') checks.add('INPUT_UNSUPPORTED', false, null, 'JPEG/PNG/WebP/HEIF');
+    else checks.add('INPUT_UNREADABLE', false, null, '可解码的图片');
     return { report: finish(certCode, checks, timer), jpeg: null };
   };
 
   // 1. Decode, once, at the smallest size that keeps enough detail. The models load meanwhile
-  // (the first call of a worker only; later calls find them loaded).
+  // (the first call of a worker only; later calls find them loaded). A progressive JPEG's DC
+  // scans give the models a 1/8-scale preview in a few milliseconds, so detection and the person
+  // mask run on this thread while libvips decodes the working copy on another (a second core
+  // when there is one); other files wait for the working copy.
   if (input.length === 0) return fail('INPUT_UNREADABLE', 0, '非空文件');
   if (input.length > INPUT_LIMITS.maxBytes) return fail('INPUT_TOO_LARGE', input.length, `≤ ${INPUT_LIMITS.maxBytes} B`);
   const modelsReady = loadModels();
   let original: media.ProbeResult;
-  let working: RawImage;
   let shrink = 1;
   try {
     original = await media.probe(input, INPUT_LIMITS.maxPixels);
-    while (shrink < 8 && Math.min(original.width, original.height) / (shrink * 2) >= INPUT_LIMITS.workingMinSide) shrink *= 2;
-    working = await media.decodeUpright(
-      input,
-      // Rounded up like the JPEG decoder's own scaling, so libvips need not resample afterwards.
-      Math.ceil(original.width / shrink),
-      Math.ceil(original.height / shrink),
-      INPUT_LIMITS.maxPixels,
-    );
   } catch (err) {
     if (!(err instanceof MediaError)) throw err;
-    if (err.kind === 'too_large') return fail('INPUT_TOO_LARGE', null, `≤ ${INPUT_LIMITS.maxPixels / 1e6} MP`);
-    if (err.kind === 'unsupported') return fail('INPUT_UNSUPPORTED', null, 'JPEG/PNG/WebP/HEIF');
-    return fail('INPUT_UNREADABLE', null, '可解码的图片');
+    return decodeFailed(err);
+  }
+  while (shrink < 8 && Math.min(original.width, original.height) / (shrink * 2) >= INPUT_LIMITS.workingMinSide) shrink *= 2;
+  // Rounded up like the JPEG decoder's own scaling, so libvips need not resample afterwards.
+  const workingSize = { width: Math.ceil(original.width / shrink), height: Math.ceil(original.height / shrink) };
+  decoded = media.decodeUpright(input, workingSize.width, workingSize.height, INPUT_LIMITS.maxPixels).catch((err: unknown) => {
+    if (err instanceof MediaError) return err;
+    throw err;
+  });
+  // Only a shortcut (libvips' decode still decides whether the file is readable), and only for
+  // photos whose preview still has the models' resolution: a smaller photo decodes quickly
+  // anyway, and its preview would lose detail the detector needs.
+  const preview = Math.max(original.width, original.height) / 8 >= INPUT_LIMITS.modelMaxSide ? media.decodePreview(input, original) : null;
+  /** The working copy, waiting for libvips if it is not done; a MediaError if it failed. */
+  let workingCopy: RawImage | null = null;
+  const waitForWorking = async (): Promise<RawImage | MediaError> => {
+    if (workingCopy) return workingCopy;
+    const outcome = await decoded!;
+    timer.lap('decode');
+    if (outcome instanceof MediaError) return outcome;
+    return (workingCopy = outcome);
+  };
+  if (!preview) {
+    const outcome = await waitForWorking();
+    if (outcome instanceof MediaError) return decodeFailed(outcome);
   }
   checks.add('INPUT_UNREADABLE', true, null, '可解码的图片');
   checks.add('INPUT_TOO_LARGE', true, original.width * original.height, `≤ ${INPUT_LIMITS.maxPixels / 1e6} MP`);
-  timer.lap('decode');
+  // With a preview, 'decode' later counts only the time spent waiting for libvips.
+  timer.lap(preview ? 'preview' : 'decode');
 
   // 2. Faces on a small copy. A photo too bright or too dark for the detector is tried again on
   // a tone-normalised copy, so that exposure is reported as exposure (TOO_BRIGHT / TOO_DARK by
   // the quality checks on the real pixels), not as "no face".
   const models = await modelsReady;
   timer.lap('models');
-  const modelScale = Math.min(1, INPUT_LIMITS.modelMaxSide / Math.max(working.width, working.height));
+  // The models' source: the preview (pixel i covers source pixels 8i…8i+7, so one preview pixel
+  // is 8 / shrink working pixels) or the working copy itself.
+  const modelSource = preview ?? workingCopy!;
+  const sourceScale = preview ? shrink / 8 : 1;
+  const fit = Math.min(1, (preview ? INPUT_LIMITS.previewMaxSide : INPUT_LIMITS.modelMaxSide) / Math.max(modelSource.width, modelSource.height));
   const small =
-    modelScale < 1
-      ? await media.resize(working, Math.round(working.width * modelScale), Math.round(working.height * modelScale))
-      : working;
+    fit < 1 ? await media.resize(modelSource, Math.round(modelSource.width * fit), Math.round(modelSource.height * fit)) : modelSource;
+  /** Model-copy pixels per working pixel. */
+  const modelScale = sourceScale * fit;
   let faces = await detectFaces(models, small);
   if (faces.length === 0) {
     const normalised = normaliseTone(small);
@@ -249,8 +290,23 @@ export async function processPhoto(input: Buffer, certCode: CertCode, options: E
   checks.add('EYES_CLOSED', face.eyeOpenness >= Q.eyeOpennessMin, round3(face.eyeOpenness), `≥ ${Q.eyeOpennessMin}`);
 
   // 4. Person mask around the head; crown and head width from it.
-  const mask = await personMask(models, working, headRegion(face), face);
+  // On the preview when it holds the head square at the model's resolution or finer; else on
+  // the working copy (the mask must not lose detail to the shortcut).
+  const region = headRegion(face);
+  let mask: PersonMask;
+  if (preview && region.width * sourceScale >= models.selfieSize) {
+    mask = await personMask(models, preview, region, face, sourceScale);
+  } else {
+    const outcome = await waitForWorking();
+    if (outcome instanceof MediaError) return decodeFailed(outcome);
+    mask = await personMask(models, outcome, region, face, 1);
+  }
   timer.lap('segment');
+  // The crown and shoulder reads below look at the photo's own pixels: the working copy is needed
+  // from here on (with a preview, libvips has been decoding it while the models ran).
+  const decodedWorking = await waitForWorking();
+  if (decodedWorking instanceof MediaError) return decodeFailed(decodedWorking);
+  const working = decodedWorking;
   const straighten = new CropTransform(face.eyeMid, roll, 1, 0, 0);
   const top = crownAtTop(mask, face, straighten, findCrown(mask, face, straighten), working);
   const frameOf = (p: Point) => straighten.toFrame(p);
@@ -263,7 +319,7 @@ export async function processPhoto(input: Buffer, certCode: CertCode, options: E
     faceWidth: face.faceWidth,
     headWidth: maskHeadWidth(mask, face, straighten),
     // The lowest row of real picture under the face (rows beyond it can only be repeated).
-    sourceBottomY: frameOf([face.centre[0], working.height])[1],
+    sourceBottomY: frameOf([face.centre[0], workingSize.height])[1],
   };
   // With the shoulder line in the photo, only plain clothing is missing below it: more of it may
   // be continued (the solver still makes as little as it can).
@@ -335,6 +391,10 @@ export async function processPhoto(input: Buffer, certCode: CertCode, options: E
   const conflict = cropPossible && !out.fits && !solution.withinSpec;
   checks.add('HEAD_PROPORTIONS_CONFLICT', !conflict, conflict ? round1(geometry.headHeight / Math.max(1, widthOf(spec, geometry))) : null, conflict ? `无法同时满足: ${missed.map(describeBand(spec)).join('; ')}` : '头部宽度、高度、头顶距离、眼睛位置可同时满足');
 
+  // The file-size search's first encodes run on libvips' thread while the checks run on this one.
+  const outputImage: RawImage = { data: photo, width: spec.width, height: spec.height, channels: 3 };
+  const firstEncodes = cropPossible ? startFirstEncodes(outputImage, spec) : null;
+
   // 7. Quality on the rendered face (fixed scale: one set of thresholds for every input).
   qualityChecks(checks, { rgb, luma: luminance(rgb), alpha, width: spec.width, height: spec.height }, outFace, lighting);
   const halo = edgeHalo(photo, alpha, spec.width, spec.height, bg.rgb);
@@ -352,8 +412,8 @@ export async function processPhoto(input: Buffer, certCode: CertCode, options: E
 
   // 8. Encode into the file-size band.
   const encoded = blocked
-    ? { jpeg: setJfifDensity(await media.encodeJpeg({ data: photo, width: spec.width, height: spec.height, channels: 3 }, spec.quality.nominal), spec.dpi), quality: spec.quality.nominal }
-    : await encodeInBand({ data: photo, width: spec.width, height: spec.height, channels: 3 }, spec);
+    ? { jpeg: await firstEncodes!.get(spec.quality.nominal)!, quality: spec.quality.nominal }
+    : await encodeInBand(outputImage, spec, firstEncodes!);
   if (!blocked) {
     checks.add(
       'OUTPUT_FILE_SIZE',
@@ -459,10 +519,22 @@ function normaliseTone(img: RawImage): RawImage | null {
   return { ...img, data };
 }
 
-/** Person mask over a square region of the working image, keeping only the face's person. */
-async function personMask(models: Models, working: RawImage, region: Rect, face: FaceMeasure): Promise<PersonMask> {
+/**
+ * Person mask over a square region of the working image, keeping only the face's person. The
+ * pixels come from `source`, whose pixels are `scale` working pixels wide (the working copy
+ * itself, or the smaller preview).
+ */
+async function personMask(models: Models, source: RawImage, region: Rect, face: FaceMeasure, scale: number): Promise<PersonMask> {
+  const onSource: Rect = {
+    left: Math.round(region.left * scale),
+    top: Math.round(region.top * scale),
+    width: Math.round(region.width * scale),
+    height: Math.round(region.height * scale),
+  };
+  // The mask covers exactly the source pixels read, in working coordinates.
+  region = { left: onSource.left / scale, top: onSource.top / scale, width: onSource.width / scale, height: onSource.height / scale };
   // Outside the photo: edges repeated at the sides and bottom (shoulders continue), white above.
-  const input = await media.extractScaled(working, region, models.selfieSize, models.selfieSize, [255, 255, 255], 'extend');
+  const input = await media.extractScaled(source, onSource, models.selfieSize, models.selfieSize, [255, 255, 255], 'extend');
   const data = await segmentPerson(models, input);
   const mask = { data, size: models.selfieSize, region };
   const seed = [((face.centre[0] - region.left) / region.width) * mask.size, ((face.centre[1] - region.top) / region.height) * mask.size] as [number, number];
@@ -886,14 +958,13 @@ function qualityChecks(checks: Checks, img: quality.ImageView, face: FaceMeasure
  * quality, so a bisection from the nominal quality finds it, stopping as soon as a file is within
  * a quarter band of the target. Never pads.
  */
-async function encodeInBand(img: RawImage, spec: PhotoSpec): Promise<{ jpeg: Buffer; quality: number }> {
+async function encodeInBand(img: RawImage, spec: PhotoSpec, started = new Map<number, Promise<Buffer>>()): Promise<{ jpeg: Buffer; quality: number }> {
   const target = spec.fileBytes.target ?? (spec.fileBytes.min + spec.fileBytes.max) / 2;
-  const cache = new Map<number, Buffer>();
-  const encode = async (q: number) => {
-    let jpeg = cache.get(q);
+  const encode = (q: number) => {
+    let jpeg = started.get(q);
     if (!jpeg) {
-      jpeg = setJfifDensity(await media.encodeJpeg(img, q), spec.dpi);
-      cache.set(q, jpeg);
+      jpeg = encodeWithDensity(img, q, spec);
+      started.set(q, jpeg);
     }
     return jpeg;
   };
@@ -914,6 +985,31 @@ async function encodeInBand(img: RawImage, spec: PhotoSpec): Promise<{ jpeg: Buf
   };
   const [atLo, atHi] = [await encode(lo), await encode(hi)];
   return score(atLo) <= score(atHi) ? { jpeg: atLo, quality: lo } : { jpeg: atHi, quality: hi };
+}
+
+function encodeWithDensity(img: RawImage, quality: number, spec: PhotoSpec): Promise<Buffer> {
+  return media.encodeJpeg(img, quality).then((jpeg) => setJfifDensity(jpeg, spec.dpi));
+}
+
+/**
+ * The bisection's first two steps (the nominal quality, then the middle of whichever half the
+ * file size points to), started one after another before the verdict is known so that libvips
+ * encodes while the checks run. A refused photo uses the nominal one as its preview.
+ */
+function startFirstEncodes(img: RawImage, spec: PhotoSpec): Map<number, Promise<Buffer>> {
+  const { min, max, nominal } = spec.quality;
+  const started = new Map<number, Promise<Buffer>>();
+  let previous: Promise<unknown> = Promise.resolve();
+  for (const q of [nominal, Math.round((min + nominal) / 2), Math.round((nominal + max) / 2)]) {
+    if (started.has(q)) continue;
+    // One after another: one libvips thread, as everywhere else.
+    const jpeg = previous.then(() => encodeWithDensity(img, q, spec));
+    // The search may never ask for one of them; its failure must not go unhandled.
+    jpeg.catch(() => undefined);
+    previous = jpeg.catch(() => undefined);
+    started.set(q, jpeg);
+  }
+  return started;
 }
 
 /**

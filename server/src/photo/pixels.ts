@@ -4,16 +4,6 @@
  */
 import type { RawImage } from '../repositories/media.repository';
 
-/** Catmull-Rom weights for the 4 taps around a sample at fractional offset t. */
-function cubicWeights(t: number, w: Float64Array): void {
-  const t2 = t * t;
-  const t3 = t2 * t;
-  w[0] = -0.5 * t3 + t2 - 0.5 * t;
-  w[1] = 1.5 * t3 - 2.5 * t2 + 1;
-  w[2] = -1.5 * t3 + 2 * t2 + 0.5 * t;
-  w[3] = 0.5 * t3 - 0.5 * t2;
-}
-
 /** An affine map (x, y) → (a·x + b·y + c, d·x + e·y + f). */
 export interface Affine {
   a: number;
@@ -43,55 +33,108 @@ export function composeAffine(outer: Affine, inner: Affine): Affine {
 /**
  * Resamples an RGB image through an inverse mapping (output position → source position) with
  * bicubic interpolation; positions outside the source read as `fill`.
+ *
+ * Written out tap by tap with the weights in locals (no per-pixel calls or weight arrays): this
+ * is the engine's hottest loop (16 taps × 3 channels × ~160 000 output pixels). The sums run in
+ * the same order as the straightforward nested loops, so the result is bit-identical to them.
  */
 export function warpRgb(src: RawImage, outWidth: number, outHeight: number, inverse: Affine, fill: readonly [number, number, number] = [255, 255, 255]): Uint8Array {
   const out = new Uint8Array(outWidth * outHeight * 3);
-  const wx = new Float64Array(4);
-  const wy = new Float64Array(4);
   const { data, width, height, channels } = src;
+  const { a, b, c, d, e, f } = inverse;
+  const fill0 = fill[0];
+  const fill1 = fill[1];
+  const fill2 = fill[2];
+  // Column offsets of the 4 taps (clamped at the border), reused for each of the 4 rows.
+  const cols = new Int32Array(4);
+  const rows = new Int32Array(4);
+  let o = 0;
   for (let y = 0; y < outHeight; y++) {
-    for (let x = 0; x < outWidth; x++) {
+    for (let x = 0; x < outWidth; x++, o += 3) {
       // Pixel centres on both sides.
-      const fx = inverse.a * (x + 0.5) + inverse.b * (y + 0.5) + inverse.c - 0.5;
-      const fy = inverse.d * (x + 0.5) + inverse.e * (y + 0.5) + inverse.f - 0.5;
-      const o = (y * outWidth + x) * 3;
+      const fx = a * (x + 0.5) + b * (y + 0.5) + c - 0.5;
+      const fy = d * (x + 0.5) + e * (y + 0.5) + f - 0.5;
       if (fx < -1 || fy < -1 || fx > width || fy > height) {
-        out[o] = fill[0];
-        out[o + 1] = fill[1];
-        out[o + 2] = fill[2];
+        out[o] = fill0;
+        out[o + 1] = fill1;
+        out[o + 2] = fill2;
         continue;
       }
       const ix = Math.floor(fx);
       const iy = Math.floor(fy);
-      cubicWeights(fx - ix, wx);
-      cubicWeights(fy - iy, wy);
-      let r = 0;
-      let g = 0;
-      let b = 0;
+      // Catmull-Rom weights for the 4 taps around the sample.
+      const tx = fx - ix;
+      const tx2 = tx * tx;
+      const tx3 = tx2 * tx;
+      const wx0 = -0.5 * tx3 + tx2 - 0.5 * tx;
+      const wx1 = 1.5 * tx3 - 2.5 * tx2 + 1;
+      const wx2 = -1.5 * tx3 + 2 * tx2 + 0.5 * tx;
+      const wx3 = 0.5 * tx3 - 0.5 * tx2;
+      const ty = fy - iy;
+      const ty2 = ty * ty;
+      const ty3 = ty2 * ty;
+      const wy0 = -0.5 * ty3 + ty2 - 0.5 * ty;
+      const wy1 = 1.5 * ty3 - 2.5 * ty2 + 1;
+      const wy2 = -1.5 * ty3 + 2 * ty2 + 0.5 * ty;
+      const wy3 = 0.5 * ty3 - 0.5 * ty2;
       // Inside the image all 16 taps exist; only the border needs clamping.
       const interior = ix >= 1 && iy >= 1 && ix + 2 < width && iy + 2 < height;
-      for (let j = 0; j < 4; j++) {
-        const yy = interior ? iy - 1 + j : Math.min(height - 1, Math.max(0, iy - 1 + j));
-        const row = yy * width;
-        let rr = 0;
-        let gg = 0;
-        let bb = 0;
-        for (let i = 0; i < 4; i++) {
-          const xx = interior ? ix - 1 + i : Math.min(width - 1, Math.max(0, ix - 1 + i));
-          const p = (row + xx) * channels;
-          const w = wx[i]!;
-          rr += data[p]! * w;
-          gg += data[p + 1]! * w;
-          bb += data[p + 2]! * w;
-        }
-        const w = wy[j]!;
-        r += rr * w;
-        g += gg * w;
-        b += bb * w;
+      for (let i = 0; i < 4; i++) {
+        const xx = interior ? ix - 1 + i : Math.min(width - 1, Math.max(0, ix - 1 + i));
+        const yy = interior ? iy - 1 + i : Math.min(height - 1, Math.max(0, iy - 1 + i));
+        cols[i] = xx * channels;
+        rows[i] = yy * width * channels;
+      }
+      const c0 = cols[0]!;
+      const c1 = cols[1]!;
+      const c2 = cols[2]!;
+      const c3 = cols[3]!;
+      let r = 0;
+      let g = 0;
+      let bl = 0;
+      {
+        const row = rows[0]!;
+        const p0 = row + c0;
+        const p1 = row + c1;
+        const p2 = row + c2;
+        const p3 = row + c3;
+        r += (0 + data[p0]! * wx0 + data[p1]! * wx1 + data[p2]! * wx2 + data[p3]! * wx3) * wy0;
+        g += (0 + data[p0 + 1]! * wx0 + data[p1 + 1]! * wx1 + data[p2 + 1]! * wx2 + data[p3 + 1]! * wx3) * wy0;
+        bl += (0 + data[p0 + 2]! * wx0 + data[p1 + 2]! * wx1 + data[p2 + 2]! * wx2 + data[p3 + 2]! * wx3) * wy0;
+      }
+      {
+        const row = rows[1]!;
+        const p0 = row + c0;
+        const p1 = row + c1;
+        const p2 = row + c2;
+        const p3 = row + c3;
+        r += (0 + data[p0]! * wx0 + data[p1]! * wx1 + data[p2]! * wx2 + data[p3]! * wx3) * wy1;
+        g += (0 + data[p0 + 1]! * wx0 + data[p1 + 1]! * wx1 + data[p2 + 1]! * wx2 + data[p3 + 1]! * wx3) * wy1;
+        bl += (0 + data[p0 + 2]! * wx0 + data[p1 + 2]! * wx1 + data[p2 + 2]! * wx2 + data[p3 + 2]! * wx3) * wy1;
+      }
+      {
+        const row = rows[2]!;
+        const p0 = row + c0;
+        const p1 = row + c1;
+        const p2 = row + c2;
+        const p3 = row + c3;
+        r += (0 + data[p0]! * wx0 + data[p1]! * wx1 + data[p2]! * wx2 + data[p3]! * wx3) * wy2;
+        g += (0 + data[p0 + 1]! * wx0 + data[p1 + 1]! * wx1 + data[p2 + 1]! * wx2 + data[p3 + 1]! * wx3) * wy2;
+        bl += (0 + data[p0 + 2]! * wx0 + data[p1 + 2]! * wx1 + data[p2 + 2]! * wx2 + data[p3 + 2]! * wx3) * wy2;
+      }
+      {
+        const row = rows[3]!;
+        const p0 = row + c0;
+        const p1 = row + c1;
+        const p2 = row + c2;
+        const p3 = row + c3;
+        r += (0 + data[p0]! * wx0 + data[p1]! * wx1 + data[p2]! * wx2 + data[p3]! * wx3) * wy3;
+        g += (0 + data[p0 + 1]! * wx0 + data[p1 + 1]! * wx1 + data[p2 + 1]! * wx2 + data[p3 + 1]! * wx3) * wy3;
+        bl += (0 + data[p0 + 2]! * wx0 + data[p1 + 2]! * wx1 + data[p2 + 2]! * wx2 + data[p3 + 2]! * wx3) * wy3;
       }
       out[o] = r < 0 ? 0 : r > 255 ? 255 : r;
       out[o + 1] = g < 0 ? 0 : g > 255 ? 255 : g;
-      out[o + 2] = b < 0 ? 0 : b > 255 ? 255 : b;
+      out[o + 2] = bl < 0 ? 0 : bl > 255 ? 255 : bl;
     }
   }
   return out;

@@ -21,15 +21,20 @@ export const REVIEWER_LIMITS = {
   /** From this lip gap on, teeth showing over `teethMax` of the inner-lip area count as open. */
   teethLipGapMin: 0.1,
   /** Share of the inner-lip area that is teeth (bright, colourless). */
-  teethMax: 0.4,
+  teethMax: 0.3,
   /** Largest free-standing accessory blob below an ear, in (face width)² / 1000. */
   earringAreaMax: 0.6,
+  /** Least mean local contrast (luma, camera image) of an earring blob: jewels have sharp detail. */
+  earringDetailMin: 10,
   /** Share of the box beside an ear that is neither skin nor background (i.e. hair). */
   earCoveredMax: 0.7,
   /** Skin share of the band over the brows, on the better side; bangs leave none on either. */
   browSkinMin: 0.3,
-  /** Share of the box beside the jaw, above the shoulders, that is hair. */
-  shoulderHairMax: 0.45,
+  /**
+   * Share of hair beside the jaw, above the shoulders — the lesser of the box there and the strip
+   * above it, beside the cheek (hair on the shoulders hangs from the head; a collar does not).
+   */
+  shoulderHairMax: 0.55,
   /** Largest leftover-backdrop patch beside the head, in (face width)² / 1000. */
   leftoverAreaMax: 3,
 } as const;
@@ -72,12 +77,6 @@ function round3(v: number): number {
   return Math.round(v * 1000) / 1000;
 }
 
-function medianOf(values: number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const s = Float64Array.from(values).sort();
-  return s[Math.floor(s.length / 2)]!;
-}
-
 /** A colour reference: median RGB and its chromaticity. */
 interface Ref {
   rgb: [number, number, number];
@@ -90,17 +89,23 @@ interface Ref {
 
 function refOf(img: ReviewerView, box: Box, minAlpha: number): Ref | null {
   const b = clampBox(box, img.width, img.height);
-  const ch: [number[], number[], number[]] = [[], [], []];
+  // Channel values straight into typed arrays (sorted natively for the medians).
+  const size = Math.max(0, (b.x1 - b.x0) * (b.y1 - b.y0));
+  const ch = [new Float64Array(size), new Float64Array(size), new Float64Array(size)] as const;
+  let n = 0;
   for (let y = b.y0; y < b.y1; y++) {
     for (let x = b.x0; x < b.x1; x++) {
       const i = y * img.width + x;
       if (img.alpha[i]! < minAlpha) continue;
-      for (let c = 0; c < 3; c++) ch[c]!.push(img.photo[i * 3 + c]!);
+      ch[0][n] = img.photo[i * 3]!;
+      ch[1][n] = img.photo[i * 3 + 1]!;
+      ch[2][n] = img.photo[i * 3 + 2]!;
+      n++;
     }
   }
-  if (ch[0].length < 20) return null;
-  const rgb = ch.map(medianOf) as [number, number, number];
-  const s = Math.max(1, rgb[0] + rgb[1] + rgb[2]);
+  if (n < 20) return null;
+  const middle = (values: Float64Array) => values.subarray(0, n).sort()[Math.floor(n / 2)]!;
+  const rgb: [number, number, number] = [middle(ch[0]), middle(ch[1]), middle(ch[2])];
   return colourRef(rgb);
 }
 
@@ -173,16 +178,23 @@ function classify(img: ReviewerView, box: Box, skin: Ref, hairs: readonly Ref[])
   return { b, cls, counts };
 }
 
-/** Largest 4-connected component of `on` pixels in a w×h grid: its area and bounding box. */
-function largestBlob(on: Uint8Array, w: number, h: number): { area: number; box: Box } {
+interface Blob {
+  area: number;
+  box: Box;
+  /** Indices of its pixels in the grid. */
+  pixels: number[];
+}
+
+/** The 4-connected components of `on` pixels in a w×h grid, largest first. */
+function blobsOf(on: Uint8Array, w: number, h: number): Blob[] {
   const seen = new Uint8Array(on.length);
   const stack: number[] = [];
-  let best = { area: 0, box: { x0: 0, y0: 0, x1: 0, y1: 0 } };
+  const blobs: Blob[] = [];
   for (let start = 0; start < on.length; start++) {
     if (!on[start] || seen[start]) continue;
     seen[start] = 1;
     stack.push(start);
-    let area = 0;
+    const pixels: number[] = [];
     let x0 = w;
     let y0 = h;
     let x1 = 0;
@@ -191,22 +203,38 @@ function largestBlob(on: Uint8Array, w: number, h: number): { area: number; box:
       const p = stack.pop()!;
       const x = p % w;
       const y = (p - x) / w;
-      area++;
+      pixels.push(p);
       if (x < x0) x0 = x;
       if (x > x1) x1 = x;
       if (y < y0) y0 = y;
       if (y > y1) y1 = y;
-      const next = [x > 0 ? p - 1 : -1, x < w - 1 ? p + 1 : -1, y > 0 ? p - w : -1, y < h - 1 ? p + w : -1];
-      for (const q of next) {
-        if (q >= 0 && on[q] && !seen[q]) {
-          seen[q] = 1;
-          stack.push(q);
-        }
+      // The four neighbours, in the same order as before (left, right, up, down); no per-pixel
+      // array, which made this loop the engine's main source of garbage.
+      if (x > 0 && on[p - 1] && !seen[p - 1]) {
+        seen[p - 1] = 1;
+        stack.push(p - 1);
+      }
+      if (x < w - 1 && on[p + 1] && !seen[p + 1]) {
+        seen[p + 1] = 1;
+        stack.push(p + 1);
+      }
+      if (y > 0 && on[p - w] && !seen[p - w]) {
+        seen[p - w] = 1;
+        stack.push(p - w);
+      }
+      if (y < h - 1 && on[p + w] && !seen[p + w]) {
+        seen[p + w] = 1;
+        stack.push(p + w);
       }
     }
-    if (area > best.area) best = { area, box: { x0, y0, x1: x1 + 1, y1: y1 + 1 } };
+    blobs.push({ area: pixels.length, box: { x0, y0, x1: x1 + 1, y1: y1 + 1 }, pixels });
   }
-  return best;
+  return blobs.sort((p, q) => q.area - p.area);
+}
+
+/** Largest 4-connected component of `on` pixels in a w×h grid: its area and bounding box. */
+function largestBlob(on: Uint8Array, w: number, h: number): { area: number; box: Box } {
+  return blobsOf(on, w, h)[0] ?? { area: 0, box: { x0: 0, y0: 0, x1: 0, y1: 0 } };
 }
 
 function insidePolygon(poly: readonly Point[], x: number, y: number): boolean {
@@ -217,6 +245,33 @@ function insidePolygon(poly: readonly Point[], x: number, y: number): boolean {
     if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
   }
   return inside;
+}
+
+/**
+ * Mean local contrast of a set of pixels in the camera image (before the composite): each pixel's
+ * luma against the mean of its 3×3 neighbourhood. `pixels` index a w-wide grid placed at `b`.
+ */
+function detailOf(img: ReviewerView, b: Box, w: number, pixels: readonly number[]): number {
+  let sum = 0;
+  for (const p of pixels) {
+    const x = b.x0 + (p % w);
+    const y = b.y0 + Math.floor(p / w);
+    let mean = 0;
+    let n = 0;
+    for (let dy = -1; dy <= 1; dy++) {
+      for (let dx = -1; dx <= 1; dx++) {
+        const X = x + dx;
+        const Y = y + dy;
+        if (X < 0 || Y < 0 || X >= img.width || Y >= img.height) continue;
+        const j = (Y * img.width + X) * 3;
+        mean += lumaOf(img.rgb[j]!, img.rgb[j + 1]!, img.rgb[j + 2]!);
+        n++;
+      }
+    }
+    const j = (y * img.width + x) * 3;
+    sum += Math.abs(lumaOf(img.rgb[j]!, img.rgb[j + 1]!, img.rgb[j + 2]!) - mean / n);
+  }
+  return pixels.length ? sum / pixels.length : 0;
 }
 
 export interface ReviewerMeasures {
@@ -322,11 +377,18 @@ export function measureReviewerRules(img: ReviewerView): ReviewerMeasures {
     return { x0: Math.min(inner, outer), x1: Math.max(inner, outer), y0: f.chin[1] - 0.2 * fw, y1: f.chin[1] + 0.05 * fw };
   };
   const shoulders: [Box, Box] = [shoulderBox(-1), shoulderBox(1)];
-  const shoulderHair = shoulders.map((box) => {
+  const hairShare = (box: Box): number => {
     const { counts } = classify(img, box, skin, hairs);
     const total = counts.reduce((a, b) => a + b, 0);
     return total ? counts[2]! / total : 0;
-  }) as [number, number];
+  };
+  const beside = shoulders.map(hairShare);
+  // Hair that reaches the shoulders hangs from the head: the strip above the box, beside the
+  // cheek from the nose base down, is hair too. A dark collar or jacket, or a dark backdrop the
+  // matting kept, comes up from below with background or skin above it.
+  const bridges = shoulders.map((box) => ({ ...box, y0: f.noseTip[1], y1: box.y0 })) as [Box, Box];
+  const shoulderBridge = bridges.map(hairShare) as [number, number];
+  const shoulderHair = [0, 1].map((k) => Math.min(beside[k]!, shoulderBridge[k]!)) as [number, number];
 
   // Earrings: below the ear lobe, beside the jaw — a compact blob that is neither skin, hair nor
   // background, shiny or coloured like metal and stones, and free-standing (touching the box's
@@ -355,14 +417,21 @@ export function measureReviewerRules(img: ReviewerView): ReviewerMeasures {
         if (Math.min(r, g, bl) > 215 || isSkin(skin, r, g, bl) || isHair(hairs, r, g, bl)) continue;
         const luma = lumaOf(r, g, bl);
         const sat = (Math.max(r, g, bl) - Math.min(r, g, bl)) / Math.max(1, Math.max(r, g, bl));
-        // Shiny (brighter than the skin), strongly coloured, or very dark: metal, stones, enamel.
-        if (luma > skin.luma * 1.05 || sat > 0.55 || luma < skin.luma * 0.35) on[(y - b.y0) * w + (x - b.x0)] = 1;
+        // Shiny (brighter than the skin), or strongly coloured and not in shadow: metal, stones,
+        // enamel. Very dark pixels beside the jaw are shadow, a dark strand or clothing, and a
+        // colour read on them is noise.
+        if (!(luma > skin.luma * 1.05 || (sat > 0.55 && luma >= skin.luma * 0.35))) continue;
+        on[(y - b.y0) * w + (x - b.x0)] = 1;
       }
     }
-    const blob = largestBlob(on, w, h);
-    const touches = blob.box.x0 === 0 || blob.box.x1 === w || blob.box.y0 === 0 || blob.box.y1 === h;
-    const found = !touches && blob.area >= 0.3 * unit ? blob.area / unit : 0;
-    if (found) earringBoxes[k] = { x0: b.x0 + blob.box.x0 - 3, x1: b.x0 + blob.box.x1 + 3, y0: b.y0 + blob.box.y0 - 3, y1: b.y0 + blob.box.y1 + 3 };
+    // The largest free-standing blob with a jewel's sharp detail (facets, rim, highlights): the
+    // soft edge of the face or hair that the white composite lightened is smooth, so is a collar.
+    const blob = blobsOf(on, w, h).find((c) => {
+      const touches = c.box.x0 === 0 || c.box.x1 === w || c.box.y0 === 0 || c.box.y1 === h;
+      return !touches && c.area >= 0.3 * unit && detailOf(img, b, w, c.pixels) >= L.earringDetailMin;
+    });
+    const found = blob ? blob.area / unit : 0;
+    if (blob) earringBoxes[k] = { x0: b.x0 + blob.box.x0 - 3, x1: b.x0 + blob.box.x1 + 3, y0: b.y0 + blob.box.y0 - 3, y1: b.y0 + blob.box.y1 + 3 };
     return found;
   }) as [number, number];
 
@@ -446,8 +515,12 @@ function result(code: CheckCode, pass: boolean, value: number, limit: string, bo
   return { code, pass, severity: info.severity, message: info.message, value: round3(value), limit, region: regionOf(box, img.width, img.height) };
 }
 
+/** For the calibration tools only: sees every view the checks run on (unset in production). */
+export const reviewerTap: { view?: (img: ReviewerView) => void } = {};
+
 /** The reviewer-rule checks on a finished photo, each with its value, limit and region. */
 export function reviewerChecks(img: ReviewerView): CheckResult[] {
+  reviewerTap.view?.(img);
   const m = measureReviewerRules(img);
   const worst = (v: readonly [number, number], higherIsWorse: boolean): 0 | 1 => ((higherIsWorse ? v[0] >= v[1] : v[0] <= v[1]) ? 0 : 1);
   const ear = worst(m.earHair, true);
@@ -458,11 +531,11 @@ export function reviewerChecks(img: ReviewerView): CheckResult[] {
   const brow = worst(m.browSkin, false);
   const open = m.lipGap > L.lipGapMax || (m.lipGap >= L.teethLipGapMin && m.teeth > L.teethMax);
   return [
-    result('MOUTH_OPEN', !open, m.lipGap, `唇间距/嘴宽 ≤ ${L.lipGapMax}(≥ ${L.teethLipGapMin} 时露齿 ≤ ${L.teethMax * 100}%,实测 ${Math.round(m.teeth * 100)}%)`, m.mouth, img),
+    result('MOUTH_OPEN', !open, m.lipGap, `唇间距/嘴宽 ≤ ${L.lipGapMax}(≥ ${L.teethLipGapMin} 时露齿 ≤ ${Math.round(L.teethMax * 100)}%,实测 ${Math.round(m.teeth * 100)}%)`, m.mouth, img),
     result('EARRINGS', m.earring[ring] <= L.earringAreaMax, m.earring[ring], `饰物面积 ≤ ${L.earringAreaMax}`, m.earringBoxes[ring], img),
-    result('HAIR_OVER_EARS', m.earHair[ear] <= L.earCoveredMax, m.earHair[ear], `耳部被头发覆盖 ≤ ${L.earCoveredMax * 100}%`, m.ears[ear], img),
-    result('HAIR_OVER_EYEBROWS', browBest >= L.browSkinMin, browBest, `眉上皮肤 ≥ ${L.browSkinMin * 100}%`, m.brows[brow], img),
-    result('HAIR_OVER_SHOULDERS', m.shoulderHair[shoulder] <= L.shoulderHairMax, m.shoulderHair[shoulder], `颈侧头发 ≤ ${L.shoulderHairMax * 100}%`, m.shoulders[shoulder], img),
+    result('HAIR_OVER_EARS', m.earHair[ear] <= L.earCoveredMax, m.earHair[ear], `耳部被头发覆盖 ≤ ${Math.round(L.earCoveredMax * 100)}%`, m.ears[ear], img),
+    result('HAIR_OVER_EYEBROWS', browBest >= L.browSkinMin, browBest, `眉上皮肤 ≥ ${Math.round(L.browSkinMin * 100)}%`, m.brows[brow], img),
+    result('HAIR_OVER_SHOULDERS', m.shoulderHair[shoulder] <= L.shoulderHairMax, m.shoulderHair[shoulder], `颈侧及上方脸侧头发 ≤ ${Math.round(L.shoulderHairMax * 100)}%`, m.shoulders[shoulder], img),
     result('LEFTOVER_BACKGROUND', m.leftover <= L.leftoverAreaMax, m.leftover, `残留面积 ≤ ${L.leftoverAreaMax}`, m.leftoverBox, img),
   ];
 }

@@ -7,6 +7,7 @@
 import { RECEIPT_FONT_FAMILY } from './fonts';
 import bwipjs from 'bwip-js/node';
 import sharp, { type Metadata, type OutputInfo, type OverlayOptions, type Sharp } from 'sharp';
+import { progressiveDcPreview } from './jpeg-dc-preview';
 
 // One libvips thread per call: the worker pool already runs one engine per core.
 sharp.concurrency(1);
@@ -44,6 +45,8 @@ export interface ProbeResult {
   width: number;
   height: number;
   pages: number;
+  /** EXIF orientation, 1–8 (1 when absent). */
+  orientation: number;
 }
 
 export interface Rect {
@@ -115,7 +118,7 @@ export async function probe(input: Buffer, maxPixels: number): Promise<ProbeResu
   }
   // EXIF orientations 5–8 swap the axes.
   const swap = (orientation ?? 1) >= 5;
-  return { format, width: swap ? height : width, height: swap ? width : height, pages };
+  return { format, width: swap ? height : width, height: swap ? width : height, pages, orientation: orientation ?? 1 };
 }
 
 /** Width and height as declared by a PNG, GIF or JPEG header, without decoding anything. */
@@ -158,6 +161,17 @@ export async function decodeUpright(input: Buffer, width: number, height: number
   } catch (err) {
     throw new MediaError('unreadable', `cannot decode image: ${(err as Error).message}`);
   }
+}
+
+/**
+ * An upright 1/8-scale copy read from a progressive JPEG's DC scans only, in a few milliseconds
+ * (`jpeg-dc-preview.ts`); null for other files. Every pixel is the mean of an 8×8 block, so
+ * preview pixel i covers source pixels 8i…8i+7. Runs on the calling thread, meant to overlap
+ * `decodeUpright`, which libvips runs on its own thread.
+ */
+export function decodePreview(input: Buffer, probed: ProbeResult): RawImage | null {
+  if (probed.format !== 'jpeg') return null;
+  return progressiveDcPreview(input, probed.orientation);
 }
 
 /** Resamples a raw image (any channel count) to an exact size. */

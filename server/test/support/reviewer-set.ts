@@ -67,6 +67,16 @@ export interface ReviewerRun {
   leftoverBox?: LabelledPhoto['leftoverBox'];
   /** The reviewer-rule results of the report, by code (absent when the engine stopped earlier). */
   results: Partial<Record<ReviewerCode, CheckResult>>;
+  /**
+   * The blocking codes the engine refused the photo with (LOW_RESOLUTION, GRAYSCALE, …): such a
+   * photo is never sent to a detection centre, so no reviewer looks at it. Empty = it reaches one.
+   */
+  blocked: string[];
+}
+
+/** The runs a reviewer would see: an output and no blocking failure. */
+export function reachingReviewer(runs: readonly ReviewerRun[]): ReviewerRun[] {
+  return runs.filter((r) => r.blocked.length === 0 && Object.keys(r.results).length === REVIEWER_CODES.length);
 }
 
 export async function runReviewerSet(cert: CertCode = 'resident_id'): Promise<ReviewerRun[]> {
@@ -75,7 +85,7 @@ export async function runReviewerSet(cert: CertCode = 'resident_id'): Promise<Re
     const { report } = await processPhoto(readFileSync(path.join(FIXTURES, photo.file)), cert);
     const results: ReviewerRun['results'] = {};
     for (const c of report.checks) if ((REVIEWER_CODES as readonly string[]).includes(c.code)) results[c.code as ReviewerCode] = c;
-    runs.push({ file: photo.file, truth: photo.truth, leftoverBox: photo.leftoverBox, results });
+    runs.push({ file: photo.file, truth: photo.truth, leftoverBox: photo.leftoverBox, results, blocked: report.failures });
   }
   return runs;
 }

@@ -41,7 +41,7 @@ function WechatLogin({ redirect }: { redirect: string | null }) {
         <Text className="login__intro">{loading ? '正在使用微信登录…' : '使用微信身份登录,订单与你的微信绑定。'}</Text>
         <ErrorText message={error} />
         <View className="login__actions">
-          <ActionButton onClick={() => void submit()} loading={loading}>
+          <ActionButton onClick={submit} loading={loading}>
             微信登录
           </ActionButton>
         </View>
@@ -84,7 +84,7 @@ function NicknameLogin({ redirect }: { redirect: string | null }) {
         </View>
         <ErrorText message={error} />
         <View className="login__actions">
-          <ActionButton onClick={() => void submit()} loading={loading}>
+          <ActionButton onClick={submit} loading={loading}>
             登录
           </ActionButton>
         </View>

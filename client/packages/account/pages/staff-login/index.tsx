@@ -57,7 +57,7 @@ export default function StaffLoginPage() {
         </View>
         <ErrorText message={error} />
         <View className="login__actions">
-          <ActionButton onClick={() => void submit()} loading={loading}>
+          <ActionButton onClick={submit} loading={loading}>
             登录
           </ActionButton>
           <ActionButton type="default" onClick={() => void Taro.reLaunch({ url: ROUTES.home })}>

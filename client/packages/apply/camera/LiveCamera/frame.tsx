@@ -21,6 +21,7 @@ export function CameraFrame({
   message,
   ready,
   progress,
+  waiting = false,
   children,
 }: {
   aspect: number;
@@ -28,6 +29,8 @@ export function CameraFrame({
   message: string;
   ready: boolean;
   progress: number;
+  /** Opening the camera or loading the detector (can take seconds on a phone): a spinner. */
+  waiting?: boolean;
   children: ReactNode;
 }) {
   return (
@@ -48,7 +51,8 @@ export function CameraFrame({
         ) : null}
         <View className="live-camera__progress" style={{ width: `${Math.round(progress * 100)}%` }} />
       </View>
-      <View role="status" aria-live="polite">
+      <View className="live-camera__status" role="status" aria-live="polite" aria-busy={waiting}>
+        {waiting ? <View className="live-camera__spinner" data-testid="camera-waiting" /> : null}
         <Text className={`live-camera__hint ${ready ? 'live-camera__hint--ready' : ''}`} data-testid="camera-hint">
           {message}
         </Text>

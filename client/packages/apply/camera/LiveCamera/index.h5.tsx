@@ -59,7 +59,7 @@ export function LiveCamera({ target, aspect, paused, onCapture, onUnavailable }:
         return;
       }
       if (stopped) return stopCamera(stream);
-      setView({ message: '正在加载人脸引导…', ready: false, progress: 0, oval });
+      setView({ message: '正在加载人脸引导…', ready: false, progress: 0, oval, waiting: true });
       void loop();
     })();
     return () => {
@@ -75,7 +75,7 @@ export function LiveCamera({ target, aspect, paused, onCapture, onUnavailable }:
 
   return (
     <>
-      <CameraFrame aspect={aspect} oval={view.oval} message={view.message} ready={view.ready} progress={view.progress}>
+      <CameraFrame aspect={aspect} oval={view.oval} message={view.message} ready={view.ready} progress={view.progress} waiting={view.waiting}>
         <video ref={video} className="live-camera__media live-camera__media--mirrored" data-testid="camera-video" muted playsInline autoPlay />
         <canvas ref={canvas} style={{ display: 'none' }} />
       </CameraFrame>

@@ -51,7 +51,7 @@ export function LiveCamera({ target, aspect, paused, onCapture, onUnavailable }:
 
   return (
     <>
-      <CameraFrame aspect={aspect} oval={view.oval} message={view.message} ready={view.ready} progress={view.progress}>
+      <CameraFrame aspect={aspect} oval={view.oval} message={view.message} ready={view.ready} progress={view.progress} waiting={view.waiting}>
         <Camera
           className="live-camera__media"
           devicePosition="front"

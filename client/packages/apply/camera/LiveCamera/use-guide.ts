@@ -7,9 +7,11 @@ export interface GuideView {
   ready: boolean;
   progress: number;
   oval: GuideTarget['oval'] | null;
+  /** Still opening the camera or loading the detector: the hint shows a spinner. */
+  waiting?: boolean;
 }
 
-const START: GuideView = { message: '正在打开相机…', ready: false, progress: 0, oval: null };
+const START: GuideView = { message: '正在打开相机…', ready: false, progress: 0, oval: null, waiting: true };
 
 /** Feeds observations to one FaceGuide (the target follows the frame size); says when to capture. */
 export function useFaceGuide(targetFor: (frame: { width: number; height: number }) => GuideTarget) {

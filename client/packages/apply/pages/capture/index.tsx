@@ -114,7 +114,7 @@ export default function CapturePage() {
               <ErrorText message={upload.error} />
               {picked ? (
                 <View className="capture__retry">
-                  <ActionButton type="default" onClick={() => void send(picked)}>
+                  <ActionButton type="default" onClick={() => send(picked)}>
                     重新上传这张照片
                   </ActionButton>
                 </View>

@@ -52,7 +52,7 @@ export default function CityPage() {
         <View>
           <ErrorText message={createError} />
           <ActionButton
-            onClick={() => void start()}
+            onClick={start}
             loading={creating}
             disabled={!city}
             disabledReason="请先在列表中选择一个城市"

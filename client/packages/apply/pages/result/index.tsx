@@ -5,7 +5,7 @@ import { Screen } from '../../../../components/Screen';
 import { EmptyState, ErrorState, LoadingState } from '../../../../components/StateView';
 import { useRequireSignIn, useRouteParam } from '../../../../hooks/use-session-gate';
 import { apiUrl } from '../../../../services/config';
-import { go, replace } from '../../../../routes';
+import { go, goHome, replace } from '../../../../routes';
 import { orderSelectors, useOrderFor, useOrderStore } from '../../../../stores/order.store';
 
 export default function ResultPage() {
@@ -33,7 +33,7 @@ export default function ResultPage() {
   if (!orderId) {
     return (
       <Screen>
-        <EmptyState text="没有找到订单" action="返回首页" onAction={() => replace('certificate')} />
+        <EmptyState text="没有找到订单" action="返回首页" onAction={goHome} />
       </Screen>
     );
   }

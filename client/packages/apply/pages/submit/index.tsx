@@ -62,7 +62,8 @@ export default function SubmitPage() {
     // First, synchronously inside the tap: WeChat refuses the subscribe dialog after an await.
     const answers = askForSubscriptions(clientConfigSelectors.templates(useClientConfigStore.getState()));
     setAsking(true);
-    void (async () => {
+    // The promise keeps the button busy (ActionButton) through the dialog and the request.
+    return (async () => {
       const subscriptions = await answers;
       setAsking(false);
       const submitted = await submit(subscriptions);

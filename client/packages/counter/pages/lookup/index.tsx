@@ -116,7 +116,7 @@ export default function CounterLookupPage() {
               onConfirm={() => void lookup()}
             />
           </View>
-          <ActionButton onClick={() => void lookup()} loading={busy === 'lookup'}>
+          <ActionButton onClick={lookup} loading={busy === 'lookup'}>
             查询
           </ActionButton>
         </View>
@@ -145,7 +145,7 @@ export default function CounterLookupPage() {
           {receipt.usedAt ? <Row label="使用时间" value={formatTime(receipt.usedAt)} /> : null}
           <View className="counter__actions">
             {receipt.status === 'valid' ? (
-              <ActionButton onClick={() => void markUsed()} loading={busy === 'use'}>
+              <ActionButton onClick={markUsed} loading={busy === 'use'}>
                 标记已使用
               </ActionButton>
             ) : (

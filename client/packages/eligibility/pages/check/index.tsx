@@ -213,7 +213,7 @@ export default function EligibilityCheckPage() {
         <View>
           <ErrorText message={errors.form} />
           <ErrorText message={error} />
-          <ActionButton onClick={() => void submit()} loading={checking} testId="eligibility-submit">
+          <ActionButton onClick={submit} loading={checking} testId="eligibility-submit">
             查看结果
           </ActionButton>
         </View>

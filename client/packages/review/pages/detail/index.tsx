@@ -146,7 +146,7 @@ export default function ReviewDetailPage() {
         <ActionButton type="warn" onClick={() => setRejecting(true)} disabled={acting !== null}>
           不通过
         </ActionButton>
-        <ActionButton onClick={() => void doApprove()} loading={acting === 'approve'} disabled={acting === 'reject'}>
+        <ActionButton onClick={doApprove} loading={acting === 'approve'} disabled={acting === 'reject'}>
           通过
         </ActionButton>
       </View>
@@ -159,7 +159,7 @@ export default function ReviewDetailPage() {
     );
   } else {
     footer = (
-      <ActionButton onClick={() => void doClaim()} loading={acting === 'claim'}>
+      <ActionButton onClick={doClaim} loading={acting === 'claim'}>
         领取审核
       </ActionButton>
     );
