@@ -162,6 +162,96 @@ describe('degraded photos are refused with the matching code, their originals ar
   });
 });
 
+describe('studio light and tight framing (issue 13)', () => {
+  it('a smooth one-sided key light is evened and accepted; a hard shadow over half the face is still UNEVEN_LIGHTING', async () => {
+    // deepface-img24: studio key light from the image-right side (cheeks 0.46 before evening).
+    const source = photo('deepface-img24.jpg');
+    const { report } = await processPhoto(source, 'passport');
+    expect(report.failures).toEqual([]);
+    const light = report.checks.find((c) => c.code === 'UNEVEN_LIGHTING')!;
+    expect(light.pass).toBe(true);
+    expect(light.value).toBeGreaterThanOrEqual(0.7);
+    expect(light.limit).toMatch(/单侧光已均衡/);
+    // The reviewer checks judge the photo's content as it was: no ear warning from the lift.
+    expect(report.warnings).not.toContain('HAIR_OVER_EARS');
+    const shadow = await processPhoto(await degrade.halfShadow(source), 'passport');
+    expect(shadow.report.failures).toContain('UNEVEN_LIGHTING');
+    const shade = shadow.report.checks.find((c) => c.code === 'UNEVEN_LIGHTING')!;
+    expect(shade.value).toBeLessThan(0.4);
+    expect(shade.limit).not.toMatch(/均衡/);
+    // The same on another face: a smooth side light made on hivision-test0 (×0.4 → ×1 across the
+    // face: cheeks 0.52) is evened and accepted; its hard half shadow is not.
+    const made = await processPhoto(await degrade.sideLight(photo('hivision-test0.jpg')), 'resident_id');
+    expect(made.report.failures).toEqual([]);
+    expect(made.report.checks.find((c) => c.code === 'UNEVEN_LIGHTING')!.limit).toMatch(/单侧光已均衡/);
+    expect((await processPhoto(await degrade.halfShadow(photo('hivision-test0.jpg')), 'resident_id')).report.failures).toContain('UNEVEN_LIGHTING');
+  });
+
+  it('驾驶证 with the shoulders in the photo but little below the collar: the clothing is continued, smoothly', async () => {
+    // deepface-img32: the photo ends just below the collar; GA 482's tall frame needs ≈ 50 px more.
+    const { report, jpeg } = await processPhoto(photo('deepface-img32.jpg'), 'driver_license');
+    expect(report.failures).toEqual([]);
+    const spec = getCertificate('driver_license').spec;
+    const m = await measureOutput(jpeg!);
+    expect(m.headHeight).toBeGreaterThanOrEqual(spec.headHeight!.min);
+    expect(m.headHeight).toBeLessThanOrEqual(spec.headHeight!.max);
+    expect(m.headWidth).toBeGreaterThanOrEqual(spec.widthBand.min);
+    expect(m.headWidth).toBeLessThanOrEqual(spec.widthBand.max);
+    expect(m.crownMargin).toBeGreaterThanOrEqual(spec.crownMargin.min);
+    expect(m.crownMargin).toBeLessThanOrEqual(spec.crownMargin.max);
+    // The made rows are smooth cloth, not streaks of repeated edge pixels: little change from one
+    // column to the next in the bottom 8 rows (0.8 per channel; streaked edge copies read 6.6).
+    const { decodeRgb } = await import('./support/face-api');
+    const img = await decodeRgb(jpeg!);
+    let diff = 0;
+    let n = 0;
+    for (let y = img.height - 8; y < img.height; y++) {
+      for (let x = 1; x < img.width; x++) {
+        for (let c = 0; c < 3; c++) diff += Math.abs(img.data[(y * img.width + x) * 3 + c]! - img.data[(y * img.width + x - 1) * 3 + c]!);
+        n += 3;
+      }
+    }
+    expect(diff / n).toBeLessThan(4);
+    // The matte over made clothing follows the real edge's: deepface-img24's 驾驶证 bottom rows
+    // are clothing, not white patches where the person mask gave up (6 % white; 17 % before).
+    const other = await decodeRgb((await processPhoto(photo('deepface-img24.jpg'), 'driver_license')).jpeg!);
+    let white = 0;
+    for (let y = other.height - 10; y < other.height; y++) {
+      for (let x = 0; x < other.width; x++) {
+        const i = (y * other.width + x) * 3;
+        if (Math.min(other.data[i]!, other.data[i + 1]!, other.data[i + 2]!) > 235) white++;
+      }
+    }
+    expect(white / (10 * other.width)).toBeLessThan(0.1);
+  });
+
+  it('the same photo cut at the neck → HEAD_CUT_OFF naming the shoulders', async () => {
+    const source = photo('deepface-img32.jpg');
+    const box = (await degrade.findFaceBox(source))!;
+    // Cut a little below the chin (face-api's box ends at the chin): only the neck is left.
+    const neck = await degrade.cropBottomAt(source, Math.round(box.y + box.height * 1.1));
+    for (const cert of ['driver_license', 'passport'] as const) {
+      const { report, jpeg } = await processPhoto(neck, cert);
+      const check = report.checks.find((c) => c.code === 'HEAD_CUT_OFF')!;
+      expect(check.pass, cert).toBe(false);
+      expect(check.detail, cert).toBe('shoulders_bottom');
+      expect(jpeg, cert).toBeNull();
+    }
+  });
+});
+
+it('hair cut by the top edge that the mask loses is still HEAD_CUT_OFF naming the hair', async () => {
+  // kphotoalbum-jesper-talking: the hair runs off the top edge over about a face width, but the
+  // person mask ends 0.08 face widths below it (the model sees the hair end at the edge).
+  const source = readFileSync(path.join(photos, '../portraits/kphotoalbum-jesper-talking.jpg'));
+  for (const cert of ['resident_id', 'driver_license'] as const) {
+    const { report } = await processPhoto(source, cert);
+    const check = report.checks.find((c) => c.code === 'HEAD_CUT_OFF')!;
+    expect(check.pass, cert).toBe(false);
+    expect(check.detail, cert).toBe('hair_top');
+  }
+});
+
 describe('straightening', () => {
   it('a head rolled 7° comes out level (≤ 1° by the second model)', async () => {
     const { report, jpeg } = await processPhoto(await degrade.rotate(photo('deepface-img10.jpg'), 7), 'resident_id');

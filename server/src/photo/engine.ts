@@ -13,7 +13,7 @@ import type { CheckResult, OutputGeometry, PhotoReport } from '../../../shared/p
 import * as media from '../repositories/media.repository';
 import { MediaError, type RawImage, type Rect } from '../repositories/media.repository';
 import { detectFaces, segmentPerson, type DetectedFace } from './detect';
-import { bandsMissed, BOTTOM_EXTEND_MAX, geometryAt, solveCrop, widthWithin, withinSpec, type CropSolution, type HeadMeasure } from './geometry';
+import { bandsMissed, BOTTOM_EXTEND_MAX, geometryAt, SHOULDERS_EXTEND_MAX, solveCrop, widthWithin, withinSpec, type CropSolution, type HeadMeasure } from './geometry';
 import { setJfifDensity } from './jpeg-header';
 import { measureFace, type FaceMeasure, type Point } from './landmarks';
 import { compositeOnBackground, edgeHalo, EDGE_HALO_MAX, keepConnected, refineAlpha } from './matting';
@@ -302,8 +302,13 @@ export async function processPhoto(input: Buffer, certCode: CertCode, options: E
     mask = await personMask(models, outcome, region, face, 1);
   }
   timer.lap('segment');
+  // The crown and shoulder reads below look at the photo's own pixels: the working copy is needed
+  // from here on (with a preview, libvips has been decoding it while the models ran).
+  const decodedWorking = await waitForWorking();
+  if (decodedWorking instanceof MediaError) return decodeFailed(decodedWorking);
+  const working = decodedWorking;
   const straighten = new CropTransform(face.eyeMid, roll, 1, 0, 0);
-  const top = crownAtTop(mask, face, straighten, findCrown(mask, face, straighten));
+  const top = crownAtTop(mask, face, straighten, findCrown(mask, face, straighten), working);
   const frameOf = (p: Point) => straighten.toFrame(p);
   const head: HeadMeasure = {
     crownY: top.crownY - CROWN_VISIBLE_OFFSET * face.faceWidth,
@@ -316,11 +321,15 @@ export async function processPhoto(input: Buffer, certCode: CertCode, options: E
     // The lowest row of real picture under the face (rows beyond it can only be repeated).
     sourceBottomY: frameOf([face.centre[0], workingSize.height])[1],
   };
+  // With the shoulder line in the photo, only plain clothing is missing below it: more of it may
+  // be continued (the solver still makes as little as it can).
+  const shoulders = shouldersAtBottom(mask, face, working);
+  if (shoulders.present) head.bottomExtendMax = SHOULDERS_EXTEND_MAX;
 
   // 5. Geometry from the spec's quantities.
   let solution = solveCrop(spec, head);
   const transformOf = (s: CropSolution) => new CropTransform(face.eyeMid, roll, s.scale, s.left, s.top);
-  const cutOffOf = (s: CropSolution) => headCutOff(spec, transformOf(s), workingSize, mask, top, face);
+  const cutOffOf = (s: CropSolution) => headCutOff(spec, transformOf(s), working, mask, top, face, shoulders.present);
   let cutOff = cutOffOf(solution);
   const upscale = solution.scale / shrink;
   timer.lap('geometry');
@@ -333,9 +342,6 @@ export async function processPhoto(input: Buffer, certCode: CertCode, options: E
   const cropPossible = !cutOff && upscale <= INPUT_LIMITS.maxUpscale;
 
   // 6. Render: more detail is decoded only when the working copy is too small for this crop.
-  const decodedWorking = await waitForWorking();
-  if (decodedWorking instanceof MediaError) return decodeFailed(decodedWorking);
-  const working = decodedWorking;
   const sources = new Map<number, RawImage>([[shrink, working]]);
   const renderCrop = async (s: CropSolution) => {
     const transform = transformOf(s);
@@ -348,16 +354,21 @@ export async function processPhoto(input: Buffer, certCode: CertCode, options: E
       timer.lap('decode');
     }
     const rgb = await render(source, transform.rescaled(shrink / finer), spec, bg.rgb);
+    smoothMadeClothing(rgb, spec, transform, working, face.faceWidth * s.scale);
     timer.lap('render');
     const coarse = warpMap(mask.data, mask.size, mask.size, spec.width, spec.height, composeAffine(workingToMask(mask), transform.outputToWorking()));
     const alpha = refineAlpha(rgb, coarse, spec.width, spec.height);
+    continueMatte(alpha, spec, transform, working);
+    // A smooth one-sided light is evened on the person before the photo is composed (a shadow
+    // with an edge is not: UNEVEN_LIGHTING then refuses it).
+    const lighting = quality.evenOutLight({ rgb, luma: luminance(rgb), alpha, width: spec.width, height: spec.height }, measureFace(mesh.map((p) => transform.toOutput(p))));
     const photo = compositeOnBackground(rgb, alpha, spec.width, spec.height, bg.rgb);
     // The landmarks carried onto the output, and the geometry measured on the output's pixels.
     const outMesh = mesh.map((p) => transform.toOutput(p));
     const outFace = measureFace(outMesh);
     const geometry = measureOutput(photo, alpha, spec, outFace, bg.rgb);
     timer.lap('matting');
-    return { rgb, alpha, photo, outMesh, outFace, geometry, fits: geometryWithin(spec, geometry, s.crownTrimmed) };
+    return { rgb, alpha, photo, outMesh, outFace, geometry, lighting, fits: geometryWithin(spec, geometry, s.crownTrimmed) };
   };
   let out = await renderCrop(solution);
   if (cropPossible && !out.fits) {
@@ -374,7 +385,7 @@ export async function processPhoto(input: Buffer, certCode: CertCode, options: E
     }
   }
   checks.add('CROWN_TRIMMED', !solution.crownTrimmed, round1(solution.predicted.crownMargin), `≥ ${spec.crownMargin.min} px`);
-  const { rgb, alpha, photo, outMesh, outFace, geometry } = out;
+  const { rgb, alpha, photo, outMesh, outFace, geometry, lighting } = out;
   // No crop puts every band in range at once: the head's own proportions conflict with the spec.
   const missed = cropPossible ? bandsMissed(spec, geometry, solution.crownTrimmed) : [];
   const conflict = cropPossible && !out.fits && !solution.withinSpec;
@@ -385,11 +396,13 @@ export async function processPhoto(input: Buffer, certCode: CertCode, options: E
   const firstEncodes = cropPossible ? startFirstEncodes(outputImage, spec) : null;
 
   // 7. Quality on the rendered face (fixed scale: one set of thresholds for every input).
-  qualityChecks(checks, { rgb, luma: luminance(rgb), alpha, width: spec.width, height: spec.height }, outFace);
+  qualityChecks(checks, { rgb, luma: luminance(rgb), alpha, width: spec.width, height: spec.height }, outFace, lighting);
   const halo = edgeHalo(photo, alpha, spec.width, spec.height, bg.rgb);
   checks.add('EDGE_HALO', halo <= EDGE_HALO_MAX, round1(halo), `发际边缘外 3 px 与背景色平均偏差 ≤ ${EDGE_HALO_MAX}`);
   // What reviewers reject by eye (mouth open, earrings, hair over ears/brows/shoulders, backdrop left).
-  checks.list.push(...reviewerChecks({ rgb, photo, alpha, width: spec.width, height: spec.height, mesh: outMesh, face: outFace }));
+  // Judged on the pixels before a one-sided light was evened (content, not light; see evenOutLight).
+  const seen = lighting ? { rgb: lighting.original, photo: compositeOnBackground(lighting.original, alpha, spec.width, spec.height, bg.rgb) } : { rgb, photo };
+  checks.list.push(...reviewerChecks({ ...seen, alpha, width: spec.width, height: spec.height, mesh: outMesh, face: outFace }));
   timer.lap('quality');
 
   if (!cropPossible) return { report: finish(certCode, checks, timer), jpeg: null };
@@ -598,10 +611,15 @@ const TOP_CHORD_MAX = 0.42;
 /** Radius of the top of the head (hair included), in face widths, for the chord rule. */
 const HEAD_TOP_RADIUS = 0.62;
 
-function crownAtTop(mask: PersonMask, face: FaceMeasure, straighten: CropTransform, crown: number): CrownAtTop {
+function crownAtTop(mask: PersonMask, face: FaceMeasure, straighten: CropTransform, crown: number, working: RawImage): CrownAtTop {
   const fw = face.faceWidth;
   const crownWorking = straighten.fromFrame([straighten.toFrame(face.centre)[0], crown]);
-  if (crownWorking[1] > Math.max(2.5, fw * 0.03)) return { crownY: crown, chord: 0 };
+  if (crownWorking[1] > Math.max(2.5, fw * 0.03)) {
+    // The mask can lose hair that is cut by the top edge (the model sees it end in the white
+    // painted above): the photo's own top rows tell.
+    const chord = crownWorking[1] <= HAIR_TOP_CHECK_DEPTH * fw ? hairChordAtTop(working, mask, face, crownWorking[1]) : 0;
+    return { crownY: crown, chord };
+  }
   // The longest run of person along the image's top rows, over the head's span.
   const cx = face.centre[0];
   const step = Math.max(0.5, fw / 160);
@@ -617,6 +635,67 @@ function crownAtTop(mask: PersonMask, face: FaceMeasure, straighten: CropTransfo
   const depth = HEAD_TOP_RADIUS - Math.sqrt(HEAD_TOP_RADIUS ** 2 - half ** 2);
   const topInFrame = straighten.toFrame([cx, 0])[1];
   return { crownY: Math.min(crown, topInFrame - depth * fw), chord };
+}
+
+/** A mask crown this near the top edge (face widths) has the photo's top rows checked for hair. */
+const HAIR_TOP_CHECK_DEPTH = 0.15;
+
+/**
+ * Width (face widths) of hair along the photo's top rows, read from the pixels: the longest run
+ * over the head's span of top-row pixels nearer in colour to the hair just under the mask's crown
+ * than to the top row's background beyond the head on either side (0.9–1.2 face widths out). 0
+ * when the hair cannot be told from either side's background (deepface-img47: dark hair on a
+ * navy backdrop) or no background is in the photo there. (kphotoalbum-jesper-
+ * talking: hair runs off the top over 1.1 face widths while the mask ends 0.08 below the edge.)
+ */
+function hairChordAtTop(working: RawImage, mask: PersonMask, face: FaceMeasure, crownY: number): number {
+  const fw = face.faceWidth;
+  const cx = face.centre[0];
+  const { width, height, channels, data } = working;
+  const px = (x: number, y: number): Rgb => {
+    const i = (Math.round(y) * width + Math.round(x)) * channels;
+    return [data[i]!, data[i + 1]!, data[i + 2]!];
+  };
+  const medianOf = (cols: Rgb[]): Rgb | null => {
+    if (cols.length < 5) return null;
+    const m = (c: number) => cols.map((p) => p[c]).sort((a, b) => a - b)[cols.length >> 1]!;
+    return [m(0), m(1), m(2)];
+  };
+  const step = Math.max(1, fw / 100);
+  const hairPx: Rgb[] = [];
+  for (let y = crownY + 0.03 * fw; y <= crownY + 0.12 * fw && y < height; y += step) {
+    for (let x = cx - 0.2 * fw; x <= cx + 0.2 * fw; x += step) {
+      if (x >= 0 && x < width && maskAt(mask, [x, y]) > 0.5) hairPx.push(px(x, y));
+    }
+  }
+  // Background beyond each side of the head, separately (a backdrop may differ left and right).
+  const sideBg = (dir: number) => {
+    const cols: Rgb[] = [];
+    for (let y = 0; y < Math.min(3, height); y++) {
+      for (let d = 0.9 * fw; d <= 1.2 * fw; d += step) {
+        const x = cx + dir * d;
+        if (x >= 0 && x < width && maskAt(mask, [x, y + 0.5]) < 0.5) cols.push(px(x, y));
+      }
+    }
+    return medianOf(cols);
+  };
+  const hair = medianOf(hairPx);
+  const bgs = [sideBg(-1), sideBg(1)].filter((b): b is Rgb => b !== null);
+  const dist = (a: Rgb, b: Rgb) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+  // Hair that cannot be told from the backdrop on either side (dark on dark): say nothing.
+  if (!hair || bgs.length === 0 || bgs.some((b) => dist(hair, b) < 40)) return 0;
+  let best = 0;
+  let run = 0;
+  for (let x = Math.max(0, cx - 1.2 * fw); x <= Math.min(width - 1, cx + 1.2 * fw); x += step) {
+    let hairLike = 0;
+    for (let y = 0; y < Math.min(3, height); y++) {
+      const p = px(x, y);
+      if (bgs.every((b) => dist(p, hair) < dist(p, b))) hairLike++;
+    }
+    run = hairLike >= 2 ? run + step : 0;
+    best = Math.max(best, run);
+  }
+  return round3(best / fw);
 }
 
 /**
@@ -652,6 +731,35 @@ function maskHeadWidth(mask: PersonMask, face: FaceMeasure, straighten: CropTran
   return Math.max(widest, fw);
 }
 
+/**
+ * The shoulder line is in the photo when the person on a row just above the photo's bottom edge
+ * (walked out from the face centre while the mask says person) is at least this many face widths
+ * wide — a neck, or a jaw with a little neck, reads ≤ 1.2 —, or reaches both sides of the photo
+ * while wider than a neck (SHOULDER_SPAN_EDGES; a tightly framed photo cuts the shoulders at its
+ * sides: deepface-img32 reads 1.43, its full width). deepface-img24 reads 1.85.
+ */
+export const SHOULDER_SPAN_MIN = 1.7;
+export const SHOULDER_SPAN_EDGES = 1.2;
+
+/** Whether the shoulder line is in the photo (see SHOULDER_SPAN_MIN), and the span read. */
+function shouldersAtBottom(mask: PersonMask, face: FaceMeasure, working: RawImage): { present: boolean; span: number } {
+  const fw = face.faceWidth;
+  const y = Math.min(working.height, mask.region.top + mask.region.height) - 2;
+  if (y <= face.chin[1]) return { present: false, span: 0 };
+  const cx = face.centre[0];
+  const step = Math.max(0.5, fw / 100);
+  const xMax = working.width - 1;
+  const walk = (dir: number) => {
+    let x = cx;
+    while (x + dir * step >= 0 && x + dir * step <= xMax && maskAt(mask, [x + dir * step, y]) > 0.5) x += dir * step;
+    return x;
+  };
+  const [l, r] = [walk(-1), walk(1)];
+  const span = round3((r - l) / fw);
+  const edgeToEdge = l - step < 0 && r + step > xMax;
+  return { present: span >= SHOULDER_SPAN_MIN || (edgeToEdge && span >= SHOULDER_SPAN_EDGES), span };
+}
+
 interface CutOff {
   detail: HeadCutOffDetail;
   /** Measured: how much is missing (face widths of hair chord, or output pixels). */
@@ -669,35 +777,137 @@ const EXTEND_MAX = 0.05;
  * What the spec needs that the source does not hold, or null when the crop can be made. Missing
  * background (above the crown, at sides the person does not touch) is never a reason: it is made.
  */
-function headCutOff(spec: PhotoSpec, t: CropTransform, working: Pick<RawImage, 'width' | 'height'>, mask: PersonMask, top: CrownAtTop, face: FaceMeasure): CutOff | null {
+function headCutOff(spec: PhotoSpec, t: CropTransform, working: RawImage, mask: PersonMask, top: CrownAtTop, face: FaceMeasure, shoulders: boolean): CutOff | null {
   const { width, height } = working;
   if (top.chord > TOP_CHORD_MAX) return { detail: 'hair_top', value: round3(top.chord), limit: `头发与上边缘相接宽度 ≤ ${TOP_CHORD_MAX} 脸宽` };
   if (face.chin[1] >= height - 1) return { detail: 'chin', value: round1(face.chin[1] - height), limit: '下巴在画面内' };
   // The bottom edge of the photo must be real picture (shoulders) up to a few repeated rows.
   const bottomCorners = [t.toWorking([0, spec.height]), t.toWorking([spec.width, spec.height])];
   const bottomMissing = (Math.max(...bottomCorners.map((p) => p[1])) - height) * t.scale;
-  const maxBottom = Math.round(spec.height * BOTTOM_EXTEND_MAX);
+  // With the shoulder line in the photo, only clothing is missing below it (SHOULDERS_EXTEND_MAX).
+  const maxBottom = Math.round(spec.height * (shoulders ? SHOULDERS_EXTEND_MAX : BOTTOM_EXTEND_MAX));
   if (bottomMissing > maxBottom) return { detail: 'shoulders_bottom', value: Math.round(bottomMissing), limit: `画面下方缺少 ≤ ${maxBottom} px` };
   // Sides: background beyond an edge the person does not touch is made; where the person does
   // touch it, only a few columns may be made by repeating the edge.
   const topY = t.toWorking([0, 0])[1];
   const bottomY = t.toWorking([0, spec.height])[1];
   const allCorners = [t.toWorking([0, 0]), t.toWorking([spec.width, 0]), ...bottomCorners];
-  const touches = (x: number) => {
+  const touchesRows = (x: number, from: number, to: number) => {
     let n = 0;
     let person = 0;
-    for (let y = Math.max(0, topY); y < Math.min(height, bottomY); y += 2) {
+    for (let y = Math.max(0, from); y < Math.min(height, to); y += 2) {
       n++;
       if (maskAt(mask, [x, y]) > 0.5) person++;
     }
     return n > 0 && person / n > 0.1;
   };
+  // With the shoulders in the photo, a side may be continued like the bottom where only the
+  // shoulders touch it (clothing goes on sideways); the head touching a side (rows down to the
+  // chin) allows only a few columns.
+  const shoulderTop = face.chin[1];
   const maxSide = Math.round(spec.width * EXTEND_MAX);
+  const maxShoulderSide = Math.round(spec.width * SHOULDERS_EXTEND_MAX);
+  const sideCut = (x: number, missing: number) =>
+    shoulders
+      ? (missing > maxSide && touchesRows(x, topY, Math.min(bottomY, shoulderTop))) || (missing > maxShoulderSide && touchesRows(x, topY, bottomY))
+      : missing > maxSide && touchesRows(x, topY, bottomY);
+  const sideLimit = (side: string) => (shoulders ? `${side}缺少 ≤ ${maxShoulderSide} px(仅肩膀以下),头部处 ≤ ${maxSide} px` : `${side}缺少 ≤ ${maxSide} px`);
   const leftMissing = -Math.min(...allCorners.map((p) => p[0])) * t.scale;
-  if (leftMissing > maxSide && touches(0.5)) return { detail: 'shoulders_left', value: Math.round(leftMissing), limit: `左侧缺少 ≤ ${maxSide} px` };
+  if (sideCut(0.5, leftMissing)) return { detail: 'shoulders_left', value: Math.round(leftMissing), limit: sideLimit('左侧') };
   const rightMissing = (Math.max(...allCorners.map((p) => p[0])) - width) * t.scale;
-  if (rightMissing > maxSide && touches(width - 0.5)) return { detail: 'shoulders_right', value: Math.round(rightMissing), limit: `右侧缺少 ≤ ${maxSide} px` };
+  if (sideCut(width - 0.5, rightMissing)) return { detail: 'shoulders_right', value: Math.round(rightMissing), limit: sideLimit('右侧') };
   return null;
+}
+
+/**
+ * Where the photo continues the clothing beyond the source (below it, or at a side only the
+ * shoulders touch), the renderer repeats the edge pixels, which draws streaks. A retoucher
+ * continues plain cloth as a smooth surface instead: each made pixel is averaged over a box that
+ * grows with its distance from the real picture (0.8 px per px, at most 0.25 face widths), so
+ * the texture at the edge fades into the cloth's colour. Rows above the source (background) are
+ * left alone.
+ */
+/**
+ * Whether the output reaches beyond the source below or at a side (the map is affine, so the
+ * output rectangle's corners tell): only then are pixels made there.
+ */
+function reachesPastSource(spec: PhotoSpec, t: CropTransform, working: RawImage): boolean {
+  const corners = [t.toWorking([0, 0]), t.toWorking([spec.width, 0]), t.toWorking([0, spec.height]), t.toWorking([spec.width, spec.height])];
+  return corners.some(([x, y]) => y > working.height || x < 0 || x > working.width);
+}
+
+function smoothMadeClothing(rgb: Uint8Array, spec: PhotoSpec, t: CropTransform, working: RawImage, faceWidth: number): void {
+  if (!reachesPastSource(spec, t, working)) return;
+  const { width: w, height: h } = spec;
+  const toWorking = t.outputToWorking();
+  const outside = new Float32Array(w * h);
+  let any = false;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const wx = toWorking.a * (x + 0.5) + toWorking.b * (y + 0.5) + toWorking.c;
+      const wy = toWorking.d * (x + 0.5) + toWorking.e * (y + 0.5) + toWorking.f;
+      if (wy < 0) continue;
+      const d = Math.max(wy - working.height, -wx, wx - working.width) * t.scale;
+      if (d > 0) {
+        outside[y * w + x] = d;
+        any = true;
+      }
+    }
+  }
+  if (!any) return;
+  // Summed-area table per channel: any box mean in O(1).
+  const sat = new Float64Array((w + 1) * (h + 1) * 3);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      for (let c = 0; c < 3; c++) {
+        const i = ((y + 1) * (w + 1) + x + 1) * 3 + c;
+        sat[i] = rgb[(y * w + x) * 3 + c]! + sat[i - 3]! + sat[i - (w + 1) * 3]! - sat[i - (w + 2) * 3]!;
+      }
+    }
+  }
+  const rMax = Math.max(2, 0.25 * faceWidth);
+  const out = Uint8Array.from(rgb);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const d = outside[y * w + x]!;
+      if (d <= 0) continue;
+      const r = Math.round(Math.min(rMax, 1 + 0.8 * d));
+      const x0 = Math.max(0, x - r);
+      const x1 = Math.min(w, x + r + 1);
+      const y0 = Math.max(0, y - r);
+      const y1 = Math.min(h, y + r + 1);
+      const n = (x1 - x0) * (y1 - y0);
+      for (let c = 0; c < 3; c++) {
+        const sum = sat[(y1 * (w + 1) + x1) * 3 + c]! - sat[(y0 * (w + 1) + x1) * 3 + c]! - sat[(y1 * (w + 1) + x0) * 3 + c]! + sat[(y0 * (w + 1) + x0) * 3 + c]!;
+        out[(y * w + x) * 3 + c] = Math.round(sum / n);
+      }
+    }
+  }
+  rgb.set(out);
+}
+
+/**
+ * The matte over continued clothing follows the real picture's edge: a made pixel (below the
+ * source or beside it, not above) takes the alpha of the nearest point of the source's edge, as
+ * its colour was taken from there. The segmentation model, seeing repeated rows, often drops them
+ * (white patches at a made bottom corner).
+ */
+function continueMatte(alpha: Float32Array, spec: PhotoSpec, t: CropTransform, working: RawImage): void {
+  if (!reachesPastSource(spec, t, working)) return;
+  const { width: w, height: h } = spec;
+  const toWorking = t.outputToWorking();
+  const source = Float32Array.from(alpha);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const wx = toWorking.a * (x + 0.5) + toWorking.b * (y + 0.5) + toWorking.c;
+      const wy = toWorking.d * (x + 0.5) + toWorking.e * (y + 0.5) + toWorking.f;
+      if (wy < 0 || (wy <= working.height && wx >= 0 && wx <= working.width)) continue;
+      const edge = t.toOutput([Math.min(working.width - 0.5, Math.max(0.5, wx)), Math.min(working.height - 0.5, wy)]);
+      const ex = Math.min(w - 1, Math.max(0, Math.round(edge[0] - 0.5)));
+      const ey = Math.min(h - 1, Math.max(0, Math.round(edge[1] - 0.5)));
+      alpha[y * w + x] = source[ey * w + ex]!;
+    }
+  }
 }
 
 async function render(source: RawImage, t: CropTransform, spec: PhotoSpec, fill: Rgb): Promise<Uint8Array> {
@@ -720,7 +930,7 @@ async function render(source: RawImage, t: CropTransform, spec: PhotoSpec, fill:
   return warpRgb(region, spec.width, spec.height, composeAffine(workingToRegion, t.outputToWorking()), fill);
 }
 
-function qualityChecks(checks: Checks, img: quality.ImageView, face: FaceMeasure): void {
+function qualityChecks(checks: Checks, img: quality.ImageView, face: FaceMeasure, lighting: quality.LightEvened | null = null): void {
   const regions = quality.faceRegions(face);
   const sharp = quality.sharpness(img, regions.eyes);
   const sharpMin = quality.sharpnessLimit(face.faceWidth);
@@ -728,7 +938,8 @@ function qualityChecks(checks: Checks, img: quality.ImageView, face: FaceMeasure
   const exp = quality.exposure(img, face);
   checks.add('TOO_DARK', exp.medianLuma >= Q.lumaMin, Math.round(exp.medianLuma), `≥ ${Q.lumaMin}`);
   checks.add('TOO_BRIGHT', exp.medianLuma <= Q.lumaMax && exp.clipped <= Q.clippedMax, Math.round(exp.medianLuma), `≤ ${Q.lumaMax}, 过曝像素 ≤ ${Q.clippedMax * 100}%`);
-  checks.add('UNEVEN_LIGHTING', exp.evenness >= Q.evennessMin, round3(exp.evenness), `≥ ${Q.evennessMin}`);
+  const evened = lighting ? `(单侧光已均衡: 原 ${round3(lighting.evennessBefore)}, 暗侧提亮 ×${lighting.gain})` : '';
+  checks.add('UNEVEN_LIGHTING', exp.evenness >= Q.evennessMin, round3(exp.evenness), `≥ ${Q.evennessMin}${evened}`);
   const chroma = quality.personChroma(img);
   const gray = chroma < Q.chromaMin;
   checks.add('GRAYSCALE', !gray, round1(chroma), `≥ ${Q.chromaMin}`);

@@ -84,6 +84,14 @@ function pixelsIn(img: ImageView, region: Region, personOnly = true): Int32Array
   return idx.subarray(0, n);
 }
 
+/** Element floor(n / 2) of the sorted values (the upper median); used by `lightingProfile`. */
+function median(values: number[]): number {
+  if (values.length === 0) return Number.NaN;
+  // A typed array sorts numerically in native code, many times faster than a comparator.
+  const s = Float64Array.from(values).sort();
+  return s[Math.floor(s.length / 2)]!;
+}
+
 /**
  * The element at floor(n / 2) of the sorted luma values at `idx` (the upper median), exactly as a
  * full sort gives it: a histogram of floor(luma) finds the unit bin that holds that element, and
@@ -288,4 +296,129 @@ const SHARPNESS_REFERENCE_FACE_WIDTH = 207;
 /** The sharpness limit for a face of this width on the output: smaller faces hide blur. */
 export function sharpnessLimit(faceWidth: number): number {
   return Math.round(QUALITY_LIMITS.sharpnessMin * (SHARPNESS_REFERENCE_FACE_WIDTH / Math.max(1, faceWidth)) * 1000) / 1000;
+}
+
+/**
+ * One-sided light, as a studio retoucher evens it: only a light that falls off smoothly across
+ * the face (no edge) is evened; a cast shadow with an edge is left for UNEVEN_LIGHTING.
+ */
+export const LIGHT_EVENING = {
+  /**
+   * Largest step of log luma between neighbouring 0.05 face widths on the middle of the forehead
+   * (±0.28 face widths of the face centre, after the smooth gradient is taken out) for the light
+   * to count as smooth. Good fixture portraits read 0.03–0.18 (0.62–0.72 with hair over the
+   * forehead); the hard half-face shadows of every fixture 0.89–1.42.
+   */
+  edgeStepMax: 0.4,
+  /** Share of the fitted gradient taken out (a retoucher lifts the shadow, does not flatten it). */
+  strength: 0.6,
+  /** Largest gain applied anywhere (darker side, towards the ear). */
+  gainMax: 2,
+} as const;
+
+export interface LightingProfile {
+  /** Slope of log luma across the face per face width, image left to right (> 0: right side brighter). */
+  slope: number;
+  /** Largest step of log luma over ±0.05 face widths on the middle of the forehead, slope taken out. */
+  edgeStep: number;
+}
+
+/**
+ * How the light falls across the face: per-column median luma (person pixels) on a forehead band
+ * (0.28–0.45 face widths above the eye line) and a cheek band (0.12–0.42 below it), a straight
+ * line fitted to log luma across both (one slope, one intercept per band), and the largest step
+ * left after it on the middle of the forehead (where neither hair nor nose is).
+ */
+export function lightingProfile(img: ImageView, face: FaceMeasure): LightingProfile {
+  const fw = face.faceWidth;
+  const ey = face.eyeMid[1];
+  const xa = Math.round(face.cheekLeft[0] + 0.05 * fw);
+  const xb = Math.round(face.cheekRight[0] - 0.05 * fw);
+  const cx = face.centre[0];
+  const band = (y0: number, y1: number) => {
+    const prof: number[] = [];
+    for (let x = xa; x <= xb; x++) {
+      const vals: number[] = [];
+      if (x >= 0 && x < img.width) {
+        for (let y = Math.max(0, Math.round(y0)); y < Math.min(img.height, Math.round(y1)); y++) {
+          const i = y * img.width + x;
+          if (img.alpha[i]! > 0.5) vals.push(img.luma[i]!);
+        }
+      }
+      prof.push(vals.length >= 3 ? Math.log(Math.max(4, median(vals))) : Number.NaN);
+    }
+    return prof;
+  };
+  const u = (j: number) => (xa + j - cx) / fw;
+  const bands = [band(ey - 0.45 * fw, ey - 0.28 * fw), band(ey + 0.12 * fw, ey + 0.42 * fw)];
+  let sxx = 0;
+  let sxy = 0;
+  for (const prof of bands) {
+    const pts = prof.map((v, j) => [u(j), v] as const).filter(([, v]) => Number.isFinite(v));
+    if (pts.length < 3) continue;
+    const mx = pts.reduce((s, p) => s + p[0], 0) / pts.length;
+    const my = pts.reduce((s, p) => s + p[1], 0) / pts.length;
+    for (const [x, y] of pts) {
+      sxx += (x - mx) ** 2;
+      sxy += (x - mx) * (y - my);
+    }
+  }
+  const slope = sxx > 0 ? sxy / sxx : 0;
+  const k = Math.max(2, Math.round(0.05 * fw));
+  const forehead = bands[0]!.map((v, j) => (Math.abs(u(j)) <= 0.28 ? v - slope * u(j) : Number.NaN));
+  let edgeStep = 0;
+  for (let j = k; j + k <= forehead.length; j++) {
+    const left = forehead.slice(j - k, j).filter(Number.isFinite);
+    const right = forehead.slice(j, j + k).filter(Number.isFinite);
+    if (left.length < k / 2 || right.length < k / 2) continue;
+    const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
+    edgeStep = Math.max(edgeStep, Math.abs(mean(left) - mean(right)));
+  }
+  return { slope, edgeStep };
+}
+
+/**
+ * Evens out a smooth one-sided light in place, as a retoucher would: when the cheeks are uneven
+ * (evenness below the limit) and the forehead shows no shadow edge, the darker side of the photo
+ * is lifted by a smooth gain that grows from the face centre towards that side's ear
+ * (LIGHT_EVENING.strength of the difference to the mirrored point on the brighter side, at most
+ * gainMax); the brighter side is left as it is. Returns the gain at the
+ * darker cheek's centre, or null when nothing was done. The quality checks then measure the
+ * evened photo; the reviewer checks (ears, hair, mouth: content, tuned on unevened photos) are
+ * given the pixels as they were.
+ */
+export interface LightEvened {
+  /** Gain at the darker cheek's centre. */
+  gain: number;
+  evennessBefore: number;
+  /** The pixels before evening (the reviewer checks judge content, not light, on them). */
+  original: Uint8Array;
+}
+
+export function evenOutLight(img: ImageView, face: FaceMeasure): LightEvened | null {
+  const before = exposure(img, face).evenness;
+  if (!(before < QUALITY_LIMITS.evennessMin)) return null;
+  const profile = lightingProfile(img, face);
+  if (profile.edgeStep > LIGHT_EVENING.edgeStepMax || profile.slope === 0) return null;
+  const original = Uint8Array.from(img.rgb);
+  const fw = face.faceWidth;
+  const cx = face.centre[0];
+  const slope = LIGHT_EVENING.strength * profile.slope;
+  const maxLog = Math.log(LIGHT_EVENING.gainMax);
+  const gainAt = (x: number) => {
+    // Distance into the darker side, in face widths (0 on the brighter side); the point there
+    // and its mirror on the brighter side differ by slope × 2d.
+    const d = Math.max(0, -Math.sign(slope) * ((x - cx) / fw));
+    return Math.exp(Math.min(maxLog, Math.abs(slope) * 2 * d));
+  };
+  for (let x = 0; x < img.width; x++) {
+    const g = gainAt(x + 0.5);
+    if (g === 1) continue;
+    for (let y = 0; y < img.height; y++) {
+      const i = (y * img.width + x) * 3;
+      for (let c = 0; c < 3; c++) img.rgb[i + c] = Math.min(255, Math.round(img.rgb[i + c]! * g));
+      img.luma[i / 3] = Math.min(255, img.luma[i / 3]! * g);
+    }
+  }
+  return { gain: Math.round(gainAt(cx - Math.sign(slope) * 0.25 * fw) * 100) / 100, evennessBefore: before, original };
 }

@@ -267,6 +267,26 @@ export async function halfShadow(buf: Buffer, faceBox?: FaceBox, factor = 0.35):
 }
 
 /**
+ * A smooth one-sided light (a key light from the image-right side, no edge): pixels are
+ * multiplied by a gain rising linearly from `factor` at the face box's left edge to 1 at its
+ * right edge (constant beyond). Not a degradation: a studio evens it out.
+ */
+export async function sideLight(buf: Buffer, faceBox?: FaceBox, factor = 0.4): Promise<Buffer> {
+  const img = await upright(buf);
+  const box = await boxOrFind(buf, faceBox);
+  const data = Uint8Array.from(img.data);
+  for (let x = 0; x < img.width; x++) {
+    const t = Math.min(1, Math.max(0, (x - box.x) / box.width));
+    const g = factor + (1 - factor) * t;
+    for (let y = 0; y < img.height; y++) {
+      const i = (y * img.width + x) * 3;
+      for (let c = 0; c < 3; c++) data[i + c] = Math.round(data[i + c]! * g);
+    }
+  }
+  return toJpeg(fromRgb({ data, width: img.width, height: img.height }));
+}
+
+/**
  * Burnt-out overexposure: values × 2.2 + 40, clipped at 255, past the point where face detectors
  * find the face on the plain pixels (face-api loses it on the fixtures). The engine must still
  * name it TOO_BRIGHT (it detects on a tone-normalised copy), not NO_FACE.
@@ -284,6 +304,13 @@ export async function cropTopAt(buf: Buffer, row: number, rows: number): Promise
   const img = await upright(buf);
   const top = Math.max(0, Math.min(img.height - 2, Math.round(row - rows)));
   return toJpeg(fromRgb(img).extract({ left: 0, top, width: img.width, height: img.height - top }));
+}
+
+/** Keeps the rows above `row` (a portrait cut off at the neck, say). */
+export async function cropBottomAt(buf: Buffer, row: number): Promise<Buffer> {
+  const img = await upright(buf);
+  const height = Math.max(2, Math.min(img.height, Math.round(row)));
+  return toJpeg(fromRgb(img).extract({ left: 0, top: 0, width: img.width, height }));
 }
 
 /**
