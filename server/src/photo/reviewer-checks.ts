@@ -526,12 +526,8 @@ function result(code: CheckCode, pass: boolean, value: number, limit: string, bo
   return { code, pass, severity: info.severity, message: info.message, value: round3(value), limit, region: regionOf(box, img.width, img.height) };
 }
 
-/** For the calibration tools only: sees every view the checks run on (unset in production). */
-export const reviewerTap: { view?: (img: ReviewerView) => void } = {};
-
 /** The reviewer-rule checks on a finished photo, each with its value, limit and region. */
 export function reviewerChecks(img: ReviewerView): CheckResult[] {
-  reviewerTap.view?.(img);
   const m = measureReviewerRules(img);
   const worst = (v: readonly [number, number], higherIsWorse: boolean): 0 | 1 => ((higherIsWorse ? v[0] >= v[1] : v[0] <= v[1]) ? 0 : 1);
   const ear = worst(m.earHair, true);

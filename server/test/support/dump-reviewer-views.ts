@@ -1,8 +1,8 @@
 /**
  * For looking at the reviewer-rule checks' disagreements by eye: runs the engine on the labelled
  * fixture portraits (optionally only those whose name contains one of the arguments) and writes,
- * per photo, the finished output (2×, the failed reviewer checks' regions boxed in red) and the
- * output before the white composite, and prints the blocking failures and warnings.
+ * per photo, the finished output (2×, the failed reviewer checks' regions boxed in red), and
+ * prints the blocking failures and warnings.
  *
  *   REVIEWER_VIEWS=/tmp/reviewer-views npx tsx server/test/support/dump-reviewer-views.ts [name …]
  */
@@ -11,26 +11,19 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { processPhoto } from '../../src/photo/engine';
-import { reviewerTap, type ReviewerView } from '../../src/photo/reviewer-checks';
 import { REVIEWER_CODES, labelledPhotos } from './reviewer-set';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures');
 const OUT = process.env.REVIEWER_VIEWS ?? '/tmp/reviewer-views';
 mkdirSync(OUT, { recursive: true });
 const only = process.argv.slice(2);
-let view: ReviewerView | null = null;
-reviewerTap.view = (v) => {
-  view = v;
-};
 for (const p of labelledPhotos()) {
   const name = path.basename(p.file);
   if (only.length && !only.some((o) => name.includes(o))) continue;
-  view = null;
-  const { report } = await processPhoto(readFileSync(path.join(FIXTURES, p.file)), 'resident_id');
+  const { report, jpeg } = await processPhoto(readFileSync(path.join(FIXTURES, p.file)), 'resident_id');
   console.log(name, 'failures:', report.failures.join(','), 'warnings:', report.warnings.join(','));
-  if (!view) continue;
-  const v: ReviewerView = view;
-  const buf = Buffer.from(v.photo);
+  if (!jpeg) continue;
+  const { data: buf, info: v } = await sharp(jpeg).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const red = (x: number, y: number) => buf.set([255, 0, 0], (y * v.width + x) * 3);
   for (const c of report.checks) {
     if (c.pass || !c.region || !(REVIEWER_CODES as readonly string[]).includes(c.code)) continue;
@@ -40,5 +33,4 @@ for (const p of labelledPhotos()) {
   }
   const raw = { width: v.width, height: v.height, channels: 3 } as const;
   await sharp(buf, { raw }).resize(v.width * 2, v.height * 2, { kernel: 'nearest' }).png().toFile(path.join(OUT, `${name}.png`));
-  await sharp(Buffer.from(v.rgb), { raw }).png().toFile(path.join(OUT, `${name}.rgb.png`));
 }
