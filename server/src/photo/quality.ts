@@ -84,14 +84,6 @@ function pixelsIn(img: ImageView, region: Region, personOnly = true): Int32Array
   return idx.subarray(0, n);
 }
 
-/** Element floor(n / 2) of the sorted values (the upper median); used by `lightingProfile`. */
-function median(values: number[]): number {
-  if (values.length === 0) return Number.NaN;
-  // A typed array sorts numerically in native code, many times faster than a comparator.
-  const s = Float64Array.from(values).sort();
-  return s[Math.floor(s.length / 2)]!;
-}
-
 /**
  * The element at floor(n / 2) of the sorted luma values at `idx` (the upper median), exactly as a
  * full sort gives it: a histogram of floor(luma) finds the unit bin that holds that element, and
@@ -335,17 +327,19 @@ export function lightingProfile(img: ImageView, face: FaceMeasure): LightingProf
   const xa = Math.round(face.cheekLeft[0] + 0.05 * fw);
   const xb = Math.round(face.cheekRight[0] - 0.05 * fw);
   const cx = face.centre[0];
+  const hist = new Uint32Array(256);
+  const column = new Int32Array(img.height);
   const band = (y0: number, y1: number) => {
     const prof: number[] = [];
     for (let x = xa; x <= xb; x++) {
-      const vals: number[] = [];
+      let n = 0;
       if (x >= 0 && x < img.width) {
         for (let y = Math.max(0, Math.round(y0)); y < Math.min(img.height, Math.round(y1)); y++) {
           const i = y * img.width + x;
-          if (img.alpha[i]! > 0.5) vals.push(img.luma[i]!);
+          if (img.alpha[i]! > 0.5) column[n++] = i;
         }
       }
-      prof.push(vals.length >= 3 ? Math.log(Math.max(4, median(vals))) : Number.NaN);
+      prof.push(n >= 3 ? Math.log(Math.max(4, lumaMedian(img.luma, column.subarray(0, n), hist))) : Number.NaN);
     }
     return prof;
   };
