@@ -45,6 +45,19 @@ describe('npm run -s photo', () => {
     expect(readdirSync(dir).sort()).toEqual(['deepface-img10.jpg', 'hivision-test2.jpg']);
   });
 
+  it('--background light_blue composites the same matte on light blue', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'photo-cli-'));
+    const out = path.join(dir, 'blue.jpg');
+    const { code, stdout } = await photo(['--cert', 'resident_id', '--background', 'light_blue', '--out', out, fixture('hivision-test1.jpg')]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).output.background).toEqual({ name: '浅蓝色', rgb: [142, 197, 240] });
+    const { decodeRgb } = await import('./support/face-api');
+    const img = await decodeRgb(readFileSync(out));
+    const i = (3 * img.width + 3) * 3; // the top-left corner is background
+    const [r, g, b] = [img.data[i]!, img.data[i + 1]!, img.data[i + 2]!];
+    expect(Math.abs(r - 142) + Math.abs(g - 197) + Math.abs(b - 240)).toBeLessThanOrEqual(12);
+  });
+
   it('exit 2 for usage errors and unreadable arguments', async () => {
     const garbage = path.join(mkdtempSync(path.join(os.tmpdir(), 'photo-cli-')), 'x.jpg');
     writeFileSync(garbage, 'not a photo');
@@ -54,6 +67,7 @@ describe('npm run -s photo', () => {
       ['--cert', 'passport'],
       ['--cert', 'passport', '--out', '/tmp/x.jpg', garbage, garbage],
       ['--cert', 'passport', '/no/such/file.jpg'],
+      ['--cert', 'passport', '--background', 'red', garbage],
     ];
     for (const args of cases) {
       const { code, stderr } = await photo(args);

@@ -4,6 +4,8 @@
  *   npm run -s photo -- --cert <code> --out-dir <dir> <input> [<input> …]
  *   add --print 6inch to write, instead of the photo, a sheet of copies with cut marks for a
  *   6-inch (4R) photo print (1205×1795 px, 300 dpi; see print-sheet.ts)
+ *   add --background light_blue for an office that asks for another colour than the default
+ *   white (shared/photo-background.ts; the same matte, composited on that colour)
  * Prints one JSON report per input (one line each, with `input` = the path as given; with --print
  * also `print`: the sheet's size, copies and pixels).
  * Exit 0: every input accepted; 1: any rejected; 2: usage error or unreadable argument.
@@ -12,11 +14,12 @@ import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CERT_CODES, getCertificate, isCertCode, type CertCode } from '../../../shared/certificates';
+import { BACKGROUNDS, isBackgroundKey, type PhotoBackground } from '../../../shared/photo-background';
 import type { PhotoReport } from '../../../shared/photo-report';
 import type { EngineResult } from './engine';
 import { isPrintSheetCode, PRINT_SHEETS, type PrintSheetCode } from './print-sheet';
 
-const USAGE = `usage: npm run -s photo -- --cert <${CERT_CODES.join('|')}> (--out <file.jpg> <input> | --out-dir <dir> <input>...) [--print ${Object.keys(PRINT_SHEETS).join('|')}]`;
+const USAGE = `usage: npm run -s photo -- --cert <${CERT_CODES.join('|')}> (--out <file.jpg> <input> | --out-dir <dir> <input>...) [--print ${Object.keys(PRINT_SHEETS).join('|')}] [--background ${Object.keys(BACKGROUNDS).join('|')}]`;
 
 class UsageError extends Error {}
 
@@ -25,7 +28,7 @@ interface Job {
   out: string | null;
 }
 
-function parse(argv: string[]): { cert: CertCode; jobs: Job[]; concurrency?: number; print?: PrintSheetCode } {
+function parse(argv: string[]): { cert: CertCode; jobs: Job[]; concurrency?: number; print?: PrintSheetCode; background: PhotoBackground } {
   let parsed;
   try {
     parsed = parseArgs({
@@ -37,6 +40,7 @@ function parse(argv: string[]): { cert: CertCode; jobs: Job[]; concurrency?: num
         'out-dir': { type: 'string' },
         concurrency: { type: 'string' },
         print: { type: 'string' },
+        background: { type: 'string', default: 'white' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -55,12 +59,14 @@ function parse(argv: string[]): { cert: CertCode; jobs: Job[]; concurrency?: num
   const print = values.print;
   if (print !== undefined && !isPrintSheetCode(print)) throw new UsageError(`unknown print size "${print}" (${Object.keys(PRINT_SHEETS).join(', ')})`);
   if (print !== undefined && !values.out && !values['out-dir']) throw new UsageError('--print needs --out or --out-dir for the sheet');
+  const background = values.background!;
+  if (!isBackgroundKey(background)) throw new UsageError(`unknown background "${background}" (${Object.keys(BACKGROUNDS).join(', ')})`);
   const outDir = values['out-dir'];
   const jobs = positionals.map((input) => ({
     input,
     out: values.out ?? (outDir ? path.join(outDir, `${path.parse(input).name}.jpg`) : null),
   }));
-  return { cert: values.cert, jobs, concurrency, print };
+  return { cert: values.cert, jobs, concurrency, print, background: BACKGROUNDS[background] };
 }
 
 async function main(): Promise<number> {
@@ -78,7 +84,7 @@ async function main(): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  const { cert, jobs, print } = options;
+  const { cert, jobs, print, background } = options;
   const outDirs = new Set(jobs.flatMap((j) => (j.out ? [path.dirname(j.out)] : [])));
   for (const dir of outDirs) await mkdir(dir, { recursive: true });
 
@@ -88,11 +94,11 @@ async function main(): Promise<number> {
   let close = async () => {};
   if (jobs.length === 1) {
     const { processPhoto } = await import('./engine');
-    processOne = (input) => processPhoto(input, cert);
+    processOne = (input) => processPhoto(input, cert, { background });
   } else {
     const { PhotoPool } = await import('./pool');
     const pool = new PhotoPool({ size: options.concurrency });
-    processOne = (input) => pool.process(input, cert);
+    processOne = (input) => pool.process(input, cert, background);
     close = () => pool.close();
     // Enough queued to keep every worker busy, few enough that a studio's batch of thousands
     // is never read into memory at once.
