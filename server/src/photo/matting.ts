@@ -204,7 +204,8 @@ export function compositeOnBackground(
       const i = y * width + x;
       const u = (1 - alpha[i]!) * (1 - alpha[i]!);
       const wt = u * u;
-      const o = row + Math.floor(x / S);
+      if (wt === 0) continue;
+      const o = row + ((x / S) | 0);
       bgWeight[o] += wt;
       bgSum[0]![o] += rgb[i * 3]! * wt;
       bgSum[1]![o] += rgb[i * 3 + 1]! * wt;
@@ -223,12 +224,14 @@ export function compositeOnBackground(
       const i = y * width + x;
       const a2 = alpha[i]! * alpha[i]!;
       if (a2 === 0) continue;
-      const o = row + Math.floor(x / S);
+      const o = row + ((x / S) | 0);
       const bw = meanBgW[o]!;
       let unlike = 1;
       if (bw > 1e-4) {
-        const d = Math.hypot(rgb[i * 3]! - bgMean[0]![o]! / bw, rgb[i * 3 + 1]! - bgMean[1]![o]! / bw, rgb[i * 3 + 2]! - bgMean[2]![o]! / bw) / UNLIKE_BACKGROUND;
-        unlike = Math.min(1, d * d);
+        const dr = rgb[i * 3]! - bgMean[0]![o]! / bw;
+        const dg = rgb[i * 3 + 1]! - bgMean[1]![o]! / bw;
+        const db = rgb[i * 3 + 2]! - bgMean[2]![o]! / bw;
+        unlike = Math.min(1, (dr * dr + dg * dg + db * db) / (UNLIKE_BACKGROUND * UNLIKE_BACKGROUND));
       }
       const wt = a2 * a2 * unlike;
       fgWeight[o] += wt;
@@ -255,42 +258,48 @@ export function compositeOnBackground(
         out[o + 2] = target[2];
         continue;
       }
-      const bx = (x + 0.5) / S;
-      const by = (y + 0.5) / S;
-      const bw = sampleBilinear(meanBgW, w, h, bx, by);
-      // Alpha 1 away from any background: the person, as photographed.
-      if (a >= 1 && !(bw > NEAR_BACKGROUND)) {
+      // Alpha 1 away from any background (the block's weight, already a 12 px mean): the
+      // person, as photographed.
+      if (a >= 1 && !(meanBgW[((y / S) | 0) * w + ((x / S) | 0)]! > NEAR_BACKGROUND)) {
         out[o] = rgb[o]!;
         out[o + 1] = rgb[o + 1]!;
         out[o + 2] = rgb[o + 2]!;
         continue;
       }
-      const fw = sampleBilinear(meanFgW, w, h, bx, by);
-      for (let c = 0; c < 3; c++) {
-        B[c] = bw > 1e-4 ? sampleBilinear(bgMean[c]!, w, h, bx, by) / bw : target[c]!;
-        F[c] = fw > 1e-4 ? sampleBilinear(fgMean[c]!, w, h, bx, by) / fw : rgb[o + c]!;
-      }
-      // The pixel's position on the line from B to F, trusted as far as F and B differ (RGB
-      // distance 30 → not at all, 90 → fully: a blond strand on a light wall keeps the matte's
-      // alpha) and as far as the pixel lies near that line (skin beside dark hair does not).
-      const d0 = F[0]! - B[0]!;
-      const d1 = F[1]! - B[1]!;
-      const d2 = F[2]! - B[2]!;
-      const dd = d0 * d0 + d1 * d1 + d2 * d2;
-      let trust = Math.min(1, Math.max(0, (Math.sqrt(dd) - 30) / 60));
+      const bx = (x + 0.5) / S;
+      const by = (y + 0.5) / S;
+      const bw = sampleBilinear(meanBgW, w, h, bx, by);
+      for (let c = 0; c < 3; c++) B[c] = bw > 1e-4 ? sampleBilinear(bgMean[c]!, w, h, bx, by) / bw : target[c]!;
+      const e0 = rgb[o]! - B[0]!;
+      const e1 = rgb[o + 1]! - B[1]!;
+      const e2 = rgb[o + 2]! - B[2]!;
+      // Inside the matte (alpha above ~0.5) only a pixel of the background's own colour (within
+      // 12 fully, beyond 24 not at all) is let go — the overshoot: F is pulled towards the skin,
+      // so dark hair or a dark earring by a dark wall would otherwise read as a mix and fade.
+      const ofWall = Math.min(1, Math.max(0, 2 - Math.sqrt(e0 * e0 + e1 * e1 + e2 * e2) / 12));
+      let trust = Math.max(ofWall, Math.min(1, Math.max(0, (0.6 - a) / 0.2)));
       if (trust > 0) {
-        const e0 = rgb[o]! - B[0]!;
-        const e1 = rgb[o + 1]! - B[1]!;
-        const e2 = rgb[o + 2]! - B[2]!;
-        const ac = (e0 * d0 + e1 * d1 + e2 * d2) / dd;
-        const off = Math.hypot(e0 - ac * d0, e1 - ac * d1, e2 - ac * d2);
-        trust *= Math.min(1, Math.max(0, 1 - (off - 20) / 40));
-        // Inside the matte only a pixel of the background's own colour is let go (the overshoot);
-        // dark hair beside a dark wall would otherwise follow a person colour pulled by the skin.
-        if (a >= 1) trust *= Math.min(1, Math.max(0, 2 - Math.hypot(e0, e1, e2) / 12));
-        // Only tightening: the colour never adds to what the matte kept.
-        const cap = Math.max(0, ac);
-        if (cap < a) a -= trust * (a - cap);
+        const fw = sampleBilinear(meanFgW, w, h, bx, by);
+        for (let c = 0; c < 3; c++) F[c] = fw > 1e-4 ? sampleBilinear(fgMean[c]!, w, h, bx, by) / fw : rgb[o + c]!;
+        // The pixel's position on the line from B to F, trusted as far as F and B differ (RGB
+        // distance 30 → not at all, 90 → fully: a blond strand on a light wall keeps the matte's
+        // alpha) and as far as the pixel lies on that line (within 15 fully, beyond 30 not at
+        // all: skin, or a pale earring in the soft edge, is no mix of the two).
+        const d0 = F[0]! - B[0]!;
+        const d1 = F[1]! - B[1]!;
+        const d2 = F[2]! - B[2]!;
+        const dd = d0 * d0 + d1 * d1 + d2 * d2;
+        trust *= Math.min(1, Math.max(0, (Math.sqrt(dd) - 30) / 60));
+        if (trust > 0) {
+          const ac = (e0 * d0 + e1 * d1 + e2 * d2) / dd;
+          const f0 = e0 - ac * d0;
+          const f1 = e1 - ac * d1;
+          const f2 = e2 - ac * d2;
+          trust *= Math.min(1, Math.max(0, 2 - Math.sqrt(f0 * f0 + f1 * f1 + f2 * f2) / 15));
+          // Only tightening: the colour never adds to what the matte kept.
+          const cap = Math.max(0, ac);
+          if (cap < a) a -= trust * (a - cap);
+        }
       }
       if (a >= 1) {
         out[o] = rgb[o]!;
