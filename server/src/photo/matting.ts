@@ -329,7 +329,7 @@ const NEAR_BACKGROUND = 0.02;
 /**
  * Halo check's limit: mean RGB distance from the target colour in the 3 px band just outside the
  * matte. Fine hair that belongs in the photo also lies there, so the limit is set above what
- * clean edges read on the fixture portraits (docs/photo-engine.md, "Hair edges").
+ * clean edges and soft hair read on the fixture portraits (docs/photo-engine.md, "Hair-edge halo").
  */
 export const EDGE_HALO_MAX = 50;
 
