@@ -30,8 +30,6 @@ const KNOWN: Record<ReviewerCode, { falseAlarms: string[]; missed: string[] }> =
       'deepface-img5.jpg',
       // Studs: too small.
       'deepface-img2.jpg',
-      // [blocked: NOT_FACING_CAMERA] the crystal drop lies on her hair and collar: not free-standing.
-      'deepface-couple-left.jpg',
     ],
   },
   // [blocked: HEAD_CUT_OFF, LOW_RESOLUTION] narrow blond hair over the ear; the box's outer part is backdrop.

@@ -175,9 +175,13 @@ export function keepConnected(mask: Float32Array, size: number, seed: [number, n
 
 /**
  * Composites the photo onto a plain background colour (white unless the certificate and city
- * ask for another). Where alpha is partial, the local old background colour (estimated from
- * background pixels within about 12 px) is taken out of the pixel before the new colour is
- * blended in. The background varies slowly, so it is estimated on a 4× coarser grid.
+ * ask for another). Near the outline each pixel is explained as a mix I = a·F + (1 − a)·B of the
+ * local person colour F and old background colour B (Levin et al.'s compositing equation), each
+ * estimated from nearly certain pixels within about 12 px on a 4× coarser grid (both vary
+ * slowly). Where F and B differ clearly, a pixel close to B gets its alpha capped by its position
+ * between them, so a matte overshooting into the background (the guided filter's ramp runs up to
+ * ~15 px into a plain wall above dark hair) leaves no rim of the old colour; the old background is
+ * then taken out of the pixel before the new colour is blended in.
  */
 export function compositeOnBackground(
   rgb: Uint8Array,
@@ -190,58 +194,142 @@ export function compositeOnBackground(
   const S = 4;
   const w = Math.ceil(width / S);
   const h = Math.ceil(height / S);
-  // Per block: background weight (1 − alpha)² and the weighted colour.
-  const weight = new Float32Array(w * h);
-  const weighted = [new Float32Array(w * h), new Float32Array(w * h), new Float32Array(w * h)];
+  const radius = Math.round(12 / S);
+  // Background per block: weight (1 − a)⁴, so the soft edge itself (a mix) hardly counts.
+  const bgWeight = new Float32Array(w * h);
+  const bgSum = [new Float32Array(w * h), new Float32Array(w * h), new Float32Array(w * h)];
   for (let y = 0; y < height; y++) {
+    const row = Math.floor(y / S) * w;
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
-      const wt = (1 - alpha[i]!) ** 2;
-      const o = Math.floor(y / S) * w + Math.floor(x / S);
-      weight[o] += wt;
-      weighted[0]![o] += rgb[i * 3]! * wt;
-      weighted[1]![o] += rgb[i * 3 + 1]! * wt;
-      weighted[2]![o] += rgb[i * 3 + 2]! * wt;
+      const u = (1 - alpha[i]!) * (1 - alpha[i]!);
+      const wt = u * u;
+      if (wt === 0) continue;
+      const o = row + ((x / S) | 0);
+      bgWeight[o] += wt;
+      bgSum[0]![o] += rgb[i * 3]! * wt;
+      bgSum[1]![o] += rgb[i * 3 + 1]! * wt;
+      bgSum[2]![o] += rgb[i * 3 + 2]! * wt;
     }
   }
-  const r = Math.round(12 / S);
-  const meanW = boxMean(weight, w, h, r);
-  const background = weighted.map((c) => boxMean(c, w, h, r));
+  const meanBgW = boxMean(bgWeight, w, h, radius);
+  const bgMean = bgSum.map((c) => boxMean(c, w, h, radius));
+  // Person colour per block: weight a⁴, times how unlike the block's background the pixel is, so
+  // the background the matte overshot into (alpha 1 but the wall's colour) does not count as hair.
+  const fgWeight = new Float32Array(w * h);
+  const fgSum = [new Float32Array(w * h), new Float32Array(w * h), new Float32Array(w * h)];
+  for (let y = 0; y < height; y++) {
+    const row = Math.floor(y / S) * w;
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      const a2 = alpha[i]! * alpha[i]!;
+      if (a2 === 0) continue;
+      const o = row + ((x / S) | 0);
+      const bw = meanBgW[o]!;
+      let unlike = 1;
+      if (bw > 1e-4) {
+        const dr = rgb[i * 3]! - bgMean[0]![o]! / bw;
+        const dg = rgb[i * 3 + 1]! - bgMean[1]![o]! / bw;
+        const db = rgb[i * 3 + 2]! - bgMean[2]![o]! / bw;
+        unlike = Math.min(1, (dr * dr + dg * dg + db * db) / (UNLIKE_BACKGROUND * UNLIKE_BACKGROUND));
+      }
+      const wt = a2 * a2 * unlike;
+      fgWeight[o] += wt;
+      fgSum[0]![o] += rgb[i * 3]! * wt;
+      fgSum[1]![o] += rgb[i * 3 + 1]! * wt;
+      fgSum[2]![o] += rgb[i * 3 + 2]! * wt;
+    }
+  }
+  // Twice as far: the hair under a wide overshoot can lie ~20 px inside the matte's edge.
+  const meanFgW = boxMean(fgWeight, w, h, 2 * radius);
+  const fgMean = fgSum.map((c) => boxMean(c, w, h, 2 * radius));
+
   const out = new Uint8Array(n * 3);
+  const B = [0, 0, 0];
+  const F = [0, 0, 0];
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
-      const a = alpha[i]!;
-      if (a >= 1) {
-        out[i * 3] = rgb[i * 3]!;
-        out[i * 3 + 1] = rgb[i * 3 + 1]!;
-        out[i * 3 + 2] = rgb[i * 3 + 2]!;
+      const o = i * 3;
+      let a = alpha[i]!;
+      if (a <= 0) {
+        out[o] = target[0];
+        out[o + 1] = target[1];
+        out[o + 2] = target[2];
         continue;
       }
-      if (a <= 0) {
-        out[i * 3] = target[0];
-        out[i * 3 + 1] = target[1];
-        out[i * 3 + 2] = target[2];
+      // Alpha 1 away from any background (the block's weight, already a 12 px mean): the
+      // person, as photographed.
+      if (a >= 1 && !(meanBgW[((y / S) | 0) * w + ((x / S) | 0)]! > NEAR_BACKGROUND)) {
+        out[o] = rgb[o]!;
+        out[o + 1] = rgb[o + 1]!;
+        out[o + 2] = rgb[o + 2]!;
         continue;
       }
       const bx = (x + 0.5) / S;
       const by = (y + 0.5) / S;
-      const mw = sampleBilinear(meanW, w, h, bx, by);
+      const bw = sampleBilinear(meanBgW, w, h, bx, by);
+      for (let c = 0; c < 3; c++) B[c] = bw > 1e-4 ? sampleBilinear(bgMean[c]!, w, h, bx, by) / bw : target[c]!;
+      const e0 = rgb[o]! - B[0]!;
+      const e1 = rgb[o + 1]! - B[1]!;
+      const e2 = rgb[o + 2]! - B[2]!;
+      // Inside the matte (alpha above ~0.5) only a pixel of the background's own colour (within
+      // 12 fully, beyond 24 not at all) is let go — the overshoot: F is pulled towards the skin,
+      // so dark hair or a dark earring by a dark wall would otherwise read as a mix and fade.
+      const ofWall = Math.min(1, Math.max(0, 2 - Math.sqrt(e0 * e0 + e1 * e1 + e2 * e2) / 12));
+      let trust = Math.max(ofWall, Math.min(1, Math.max(0, (0.6 - a) / 0.2)));
+      if (trust > 0) {
+        const fw = sampleBilinear(meanFgW, w, h, bx, by);
+        for (let c = 0; c < 3; c++) F[c] = fw > 1e-4 ? sampleBilinear(fgMean[c]!, w, h, bx, by) / fw : rgb[o + c]!;
+        // The pixel's position on the line from B to F, trusted as far as F and B differ (RGB
+        // distance 30 → not at all, 90 → fully: a blond strand on a light wall keeps the matte's
+        // alpha) and as far as the pixel lies on that line (within 15 fully, beyond 30 not at
+        // all: skin, or a pale earring in the soft edge, is no mix of the two).
+        const d0 = F[0]! - B[0]!;
+        const d1 = F[1]! - B[1]!;
+        const d2 = F[2]! - B[2]!;
+        const dd = d0 * d0 + d1 * d1 + d2 * d2;
+        trust *= Math.min(1, Math.max(0, (Math.sqrt(dd) - 30) / 60));
+        if (trust > 0) {
+          const ac = (e0 * d0 + e1 * d1 + e2 * d2) / dd;
+          const f0 = e0 - ac * d0;
+          const f1 = e1 - ac * d1;
+          const f2 = e2 - ac * d2;
+          trust *= Math.min(1, Math.max(0, 2 - Math.sqrt(f0 * f0 + f1 * f1 + f2 * f2) / 15));
+          // Only tightening: the colour never adds to what the matte kept.
+          const cap = Math.max(0, ac);
+          if (cap < a) a -= trust * (a - cap);
+        }
+      }
+      if (a >= 1) {
+        out[o] = rgb[o]!;
+        out[o + 1] = rgb[o + 1]!;
+        out[o + 2] = rgb[o + 2]!;
+        continue;
+      }
+      // The pixel's own foreground colour is noisy where alpha is small (an error in B or alpha
+      // is divided by it: a blue wall leaves brown hair beige), so a pixel explained as a mix of
+      // F and B leans on F; one off that line (a thin earring) keeps its own colour.
+      const lean = (1 - a) * trust;
       for (let c = 0; c < 3; c++) {
-        const o = i * 3 + c;
-        const bg = mw > 1e-4 ? sampleBilinear(background[c]!, w, h, bx, by) / mw : target[c]!;
-        const fg = Math.max(0, Math.min(255, (rgb[o]! - (1 - a) * bg) / Math.max(a, 0.05)));
-        out[o] = Math.round(a * fg + (1 - a) * target[c]!);
+        const own = Math.max(0, Math.min(255, (rgb[o + c]! - (1 - a) * B[c]!) / Math.max(a, 0.05)));
+        const fg = own + (F[c]! - own) * lean;
+        out[o + c] = Math.round(a * fg + (1 - a) * target[c]!);
       }
     }
   }
   return out;
 }
 
+/** RGB distance from the local background at which a pixel fully counts towards the person colour. */
+const UNLIKE_BACKGROUND = 60;
+/** Mean background weight around a pixel (alpha 1) above which its colour is still checked. */
+const NEAR_BACKGROUND = 0.02;
+
 /**
  * Halo check's limit: mean RGB distance from the target colour in the 3 px band just outside the
  * matte. Fine hair that belongs in the photo also lies there, so the limit is set above what
- * clean edges read on the fixture portraits (docs/photo-engine.md, "Hair edges").
+ * clean edges and soft hair read on the fixture portraits (docs/photo-engine.md, "Hair-edge halo").
  */
 export const EDGE_HALO_MAX = 50;
 
