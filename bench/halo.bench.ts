@@ -1,5 +1,5 @@
 /**
- * Hair-edge halo per fixture: `npx tsx bench/halo.bench.ts [filter]`.
+ * Hair-edge halo per fixture: `npm run -s bench:halo -- [filter]`.
  *
  * Runs the engine for 居民身份证, 护照 and 驾驶证 on every fixture in both fixture folders and
  * prints the EDGE_HALO reading (docs/photo-engine.md, "Hair-edge halo") per photo and
