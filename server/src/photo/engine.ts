@@ -401,8 +401,11 @@ export async function processPhoto(input: Buffer, certCode: CertCode, options: E
   checks.add('EDGE_HALO', halo <= EDGE_HALO_MAX, round1(halo), `发际边缘外 3 px 与背景色平均偏差 ≤ ${EDGE_HALO_MAX}`);
   // What reviewers reject by eye (mouth open, earrings, hair over ears/brows/shoulders, backdrop left).
   // Judged on the pixels before a one-sided light was evened (content, not light; see evenOutLight).
-  const seen = lighting ? { rgb: lighting.original, photo: compositeOnBackground(lighting.original, alpha, spec.width, spec.height, bg.rgb) } : { rgb, photo };
-  checks.list.push(...reviewerChecks({ ...seen, alpha, width: spec.width, height: spec.height, mesh: outMesh, face: outFace }));
+  // One literal with a fixed shape: a spread copy got a new hidden class per photo, and each new
+  // one deoptimised the reviewer checks' per-pixel loops (≈ 24 MB of boxed numbers per photo).
+  const seenRgb = lighting ? lighting.original : rgb;
+  const seenPhoto = lighting ? compositeOnBackground(lighting.original, alpha, spec.width, spec.height, bg.rgb) : photo;
+  checks.list.push(...reviewerChecks({ rgb: seenRgb, photo: seenPhoto, alpha, width: spec.width, height: spec.height, mesh: outMesh, face: outFace }));
   timer.lap('quality');
 
   if (!cropPossible) return { report: finish(certCode, checks, timer), jpeg: null };
