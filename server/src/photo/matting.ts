@@ -146,18 +146,26 @@ export function keepConnected(mask: Float32Array, size: number, seed: [number, n
   const sy = Math.max(0, Math.min(size - 1, Math.round(seed[1])));
   const seen = new Uint8Array(size * size);
   if (mask[sy * size + sx]! <= threshold) return;
-  const stack = [sy * size + sx];
+  // Flood fill with a typed stack (each pixel is pushed at most once) and the four neighbours
+  // written out: no array per pixel.
+  const stack = new Int32Array(size * size);
+  let top = 0;
+  stack[top++] = sy * size + sx;
   seen[sy * size + sx] = 1;
-  while (stack.length) {
-    const i = stack.pop()!;
+  const visit = (j: number) => {
+    if (!seen[j] && mask[j]! > threshold) {
+      seen[j] = 1;
+      stack[top++] = j;
+    }
+  };
+  while (top > 0) {
+    const i = stack[--top]!;
     const x = i % size;
     const y = (i - x) / size;
-    for (const j of [x > 0 ? i - 1 : -1, x < size - 1 ? i + 1 : -1, y > 0 ? i - size : -1, y < size - 1 ? i + size : -1]) {
-      if (j >= 0 && !seen[j] && mask[j]! > threshold) {
-        seen[j] = 1;
-        stack.push(j);
-      }
-    }
+    if (x > 0) visit(i - 1);
+    if (x < size - 1) visit(i + 1);
+    if (y > 0) visit(i - size);
+    if (y < size - 1) visit(i + size);
   }
   // The kept part's soft edge lies just outside it: grow it by two pixels before cutting.
   let keep = seen;
