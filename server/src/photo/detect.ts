@@ -12,10 +12,32 @@ export interface DetectedFace {
   mesh: [number, number][];
 }
 
+/**
+ * The models' inputs converted in reused buffers: tfjs would convert the bytes into a new typed
+ * array per call (≈ 3 MB per photo), and the wasm backend copies a tensor's values into its own
+ * memory as the tensor is made, so the buffer is free again right after.
+ */
+let int32Scratch = new Int32Array(0);
+let float32Scratch = new Float32Array(0);
+
+function asInt32(data: Uint8Array): Int32Array {
+  if (int32Scratch.length < data.length) int32Scratch = new Int32Array(data.length);
+  const out = int32Scratch.subarray(0, data.length);
+  out.set(data);
+  return out;
+}
+
+function asFloat32(data: Uint8Array): Float32Array {
+  if (float32Scratch.length < data.length) float32Scratch = new Float32Array(data.length);
+  const out = float32Scratch.subarray(0, data.length);
+  out.set(data);
+  return out;
+}
+
 export async function detectFaces(models: Models, img: RawImage): Promise<DetectedFace[]> {
   const { tf, human } = models;
   if (img.channels !== 3) throw new Error('detectFaces takes RGB');
-  const input = tf.tidy(() => tf.expandDims(tf.tensor3d(img.data, [img.height, img.width, 3], 'int32'), 0));
+  const input = tf.tidy(() => tf.expandDims(tf.tensor3d(asInt32(img.data), [img.height, img.width, 3], 'int32'), 0));
   try {
     const result = await human.detect(input);
     if (result.error) throw new Error(`face detection failed: ${result.error}`);
@@ -38,7 +60,7 @@ export async function segmentPerson(models: Models, img: RawImage): Promise<Floa
     throw new Error(`segmentPerson takes ${selfieSize}×${selfieSize} RGB`);
   }
   const output = tf.tidy(() => {
-    const x = tf.div(tf.tensor4d(img.data, [1, selfieSize, selfieSize, 3], 'float32'), 255);
+    const x = tf.div(tf.tensor4d(asFloat32(img.data), [1, selfieSize, selfieSize, 3], 'float32'), 255);
     return selfie.execute(x) as ReturnType<typeof tf.tensor>;
   });
   try {

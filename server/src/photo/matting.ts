@@ -16,6 +16,19 @@ export interface MattingOptions {
 const DEFAULTS: MattingOptions = { radius: 4, epsilon: 2e-3, band: 6 };
 
 /**
+ * The filters' working arrays, reused from call to call (one engine per thread, and none of them
+ * outlives the call that fills it): ≈ 7 MB of short-lived typed arrays per photo otherwise, and
+ * their memory counts towards V8's next full collection. Slot k holds one array; `scratch` hands
+ * out its first `length` elements, uninitialised (every user writes them all).
+ */
+const scratchSlots: Float32Array[] = [];
+
+function scratch(slot: number, length: number): Float32Array {
+  if ((scratchSlots[slot]?.length ?? 0) < length) scratchSlots[slot] = new Float32Array(length);
+  return scratchSlots[slot]!.subarray(0, length);
+}
+
+/**
  * Refines a coarse alpha (0..1) against an RGB guide of the same size with the colour guided
  * filter, so an edge between hair and a wall of similar brightness but another colour is found.
  * The filter's coefficients vary smoothly, so they are computed at half resolution and applied
@@ -28,17 +41,20 @@ export function refineAlpha(rgb: Uint8Array, coarse: Float32Array, width: number
 
   // Only a band around the mask's edge is re-decided; elsewhere the model's answer stands, so a
   // white shirt against a white wall cannot be dissolved by the guide.
-  const hard = new Float32Array(n);
+  const hard = scratch(0, n);
   for (let i = 0; i < n; i++) hard[i] = coarse[i]! > 0.5 ? 1 : 0;
-  const nearEdge = boxMean(hard, width, height, band);
+  const nearEdge = boxMean(hard, width, height, band, scratch(1, n));
 
+  // Slots 2–6: the half-resolution guide and alpha, and each product (consumed by its box mean
+  // at once); from 7 on, one slot per box mean and coefficient.
   const low = halve(rgb, coarse, width, height);
   const { w, h } = low;
   const m = w * h;
   const r = Math.max(1, Math.round(options.radius / 2));
-  const box = (a: Float32Array) => boxMean(a, w, h, r);
+  let slot = 7;
+  const box = (a: Float32Array) => boxMean(a, w, h, r, scratch(slot++, m));
   const product = (a: Float32Array, b: Float32Array) => {
-    const out = new Float32Array(m);
+    const out = scratch(6, m);
     for (let i = 0; i < m; i++) out[i] = a[i]! * b[i]!;
     return out;
   };
@@ -50,8 +66,8 @@ export function refineAlpha(rgb: Uint8Array, coarse: Float32Array, width: number
   const pairs = [[0, 0], [0, 1], [0, 2], [1, 1], [1, 2], [2, 2]] as const;
   const meanII = pairs.map(([a, b]) => box(product(I[a]!, I[b]!)));
 
-  const A = [new Float32Array(m), new Float32Array(m), new Float32Array(m)];
-  const B = new Float32Array(m);
+  const A = [scratch(slot++, m), scratch(slot++, m), scratch(slot++, m)];
+  const B = scratch(slot++, m);
   for (let i = 0; i < m; i++) {
     const m0 = meanI[0]![i]!;
     const m1 = meanI[1]![i]!;
@@ -112,8 +128,8 @@ export function refineAlpha(rgb: Uint8Array, coarse: Float32Array, width: number
 function halve(rgb: Uint8Array, alpha: Float32Array, width: number, height: number) {
   const w = Math.ceil(width / 2);
   const h = Math.ceil(height / 2);
-  const channels = [new Float32Array(w * h), new Float32Array(w * h), new Float32Array(w * h)];
-  const low = new Float32Array(w * h);
+  const channels = [scratch(2, w * h), scratch(3, w * h), scratch(4, w * h)];
+  const low = scratch(5, w * h);
   for (let y = 0; y < h; y++) {
     const row0 = 2 * y * width;
     const row1 = Math.min(height - 1, 2 * y + 1) * width;
@@ -146,18 +162,26 @@ export function keepConnected(mask: Float32Array, size: number, seed: [number, n
   const sy = Math.max(0, Math.min(size - 1, Math.round(seed[1])));
   const seen = new Uint8Array(size * size);
   if (mask[sy * size + sx]! <= threshold) return;
-  const stack = [sy * size + sx];
+  // Flood fill with a typed stack (each pixel is pushed at most once) and the four neighbours
+  // written out: no array per pixel.
+  const stack = new Int32Array(size * size);
+  let top = 0;
+  stack[top++] = sy * size + sx;
   seen[sy * size + sx] = 1;
-  while (stack.length) {
-    const i = stack.pop()!;
+  const visit = (j: number) => {
+    if (!seen[j] && mask[j]! > threshold) {
+      seen[j] = 1;
+      stack[top++] = j;
+    }
+  };
+  while (top > 0) {
+    const i = stack[--top]!;
     const x = i % size;
     const y = (i - x) / size;
-    for (const j of [x > 0 ? i - 1 : -1, x < size - 1 ? i + 1 : -1, y > 0 ? i - size : -1, y < size - 1 ? i + size : -1]) {
-      if (j >= 0 && !seen[j] && mask[j]! > threshold) {
-        seen[j] = 1;
-        stack.push(j);
-      }
-    }
+    if (x > 0) visit(i - 1);
+    if (x < size - 1) visit(i + 1);
+    if (y > 0) visit(i - size);
+    if (y < size - 1) visit(i + size);
   }
   // The kept part's soft edge lies just outside it: grow it by two pixels before cutting.
   let keep = seen;
@@ -340,10 +364,10 @@ export const EDGE_HALO_MAX = 50;
  * Old-background colour left in the hair's edge (a grey or green rim) raises it.
  */
 export function edgeHalo(photo: Uint8Array, alpha: Float32Array, width: number, height: number, target: readonly [number, number, number], band = 3): number {
-  const inside = new Float32Array(width * height);
+  const inside = scratch(0, width * height);
   for (let i = 0; i < inside.length; i++) inside[i] = alpha[i]! >= 0.5 ? 1 : 0;
   // A pixel is within `band` px of the person when the box mean of `inside` around it is > 0.
-  const near = boxMean(inside, width, height, band);
+  const near = boxMean(inside, width, height, band, scratch(1, width * height));
   const rows = Math.round(height * 0.7);
   let sum = 0;
   let n = 0;

@@ -175,8 +175,8 @@ export function warpMap(map: Float32Array, width: number, height: number, outWid
 /** Summed-area table reused across calls (one engine per thread): no fresh megabytes per filter. */
 let satScratch = new Float64Array(0);
 
-/** Mean over a (2r+1)² window, clamped at the borders (integral image, O(1) per pixel). */
-export function boxMean(src: Float32Array, width: number, height: number, r: number): Float32Array {
+/** Mean over a (2r+1)² window, clamped at the borders (integral image, O(1) per pixel); into `out` when given. */
+export function boxMean(src: Float32Array, width: number, height: number, r: number, out: Float32Array = new Float32Array(width * height)): Float32Array {
   const w1 = width + 1;
   if (satScratch.length < w1 * (height + 1)) satScratch = new Float64Array(w1 * (height + 1));
   const sat = satScratch;
@@ -189,7 +189,6 @@ export function boxMean(src: Float32Array, width: number, height: number, r: num
       sat[(y + 1) * w1 + x + 1] = sat[y * w1 + x + 1]! + row;
     }
   }
-  const out = new Float32Array(width * height);
   // Columns whose window lies inside the image (x0 = x − r, x1 = x + r + 1) need no clamping:
   // the same four terms and the same divisor as at the borders, without per-pixel min/max.
   const innerStart = Math.min(width, r);

@@ -139,7 +139,9 @@ function isSkin(skin: Ref, r: number, g: number, b: number): boolean {
   const s = Math.max(1, r + g + b);
   const dRed = (r - g) / s - skin.redness;
   const dBlue = b / s - skin.blueness;
-  const [ux, uy] = skin.towardsGrey;
+  // Indexed, not destructured (see insidePolygon): this runs per pixel.
+  const ux = skin.towardsGrey[0];
+  const uy = skin.towardsGrey[1];
   const along = dRed * ux + dBlue * uy;
   const across = -dRed * uy + dBlue * ux;
   return (along / 0.06) ** 2 + (across / 0.03) ** 2 < 1;
@@ -150,7 +152,8 @@ function isSkin(skin: Ref, r: number, g: number, b: number): boolean {
  * highlights (hair spans a wide range of brightness); very dark pixels count as dark hair.
  */
 function isHair(hairs: readonly Ref[], r: number, g: number, b: number): boolean {
-  for (const hair of hairs) if (likeHair(hair, r, g, b)) return true;
+  // An index loop: `for…of` allocates an iterator per call wherever V8 does not optimise it away.
+  for (let k = 0; k < hairs.length; k++) if (likeHair(hairs[k]!, r, g, b)) return true;
   return false;
 }
 
