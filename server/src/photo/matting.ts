@@ -221,97 +221,94 @@ export function compositeOnBackground(
   const radius = Math.round(12 / S);
   // Background per block: weight (1 − a)⁴, so the soft edge itself (a mix) hardly counts.
   const bgWeight = new Float32Array(w * h);
-  const bgSum = [new Float32Array(w * h), new Float32Array(w * h), new Float32Array(w * h)];
-  for (let y = 0; y < height; y++) {
-    const row = Math.floor(y / S) * w;
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      const u = (1 - alpha[i]!) * (1 - alpha[i]!);
-      const wt = u * u;
-      if (wt === 0) continue;
-      const o = row + ((x / S) | 0);
-      bgWeight[o] += wt;
-      bgSum[0]![o] += rgb[i * 3]! * wt;
-      bgSum[1]![o] += rgb[i * 3 + 1]! * wt;
-      bgSum[2]![o] += rgb[i * 3 + 2]! * wt;
-    }
-  }
+  const bgSum = [new Float32Array(w * h), new Float32Array(w * h), new Float32Array(w * h)] as const;
+  accumulateBlocks(rgb, alpha, width, height, S, bgWeight, bgSum, null, null);
   const meanBgW = boxMean(bgWeight, w, h, radius);
   const bgMean = bgSum.map((c) => boxMean(c, w, h, radius));
+  // Each block's background colour, for the person-colour weights below (doubles, as divided there).
+  const blockBg = new Float64Array(w * h * 3);
+  for (let o = 0; o < w * h; o++) {
+    const bw = meanBgW[o]!;
+    if (!(bw > 1e-4)) continue;
+    for (let c = 0; c < 3; c++) blockBg[o * 3 + c] = bgMean[c]![o]! / bw;
+  }
   // Person colour per block: weight a⁴, times how unlike the block's background the pixel is, so
   // the background the matte overshot into (alpha 1 but the wall's colour) does not count as hair.
   const fgWeight = new Float32Array(w * h);
-  const fgSum = [new Float32Array(w * h), new Float32Array(w * h), new Float32Array(w * h)];
-  for (let y = 0; y < height; y++) {
-    const row = Math.floor(y / S) * w;
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      const a2 = alpha[i]! * alpha[i]!;
-      if (a2 === 0) continue;
-      const o = row + ((x / S) | 0);
-      const bw = meanBgW[o]!;
-      let unlike = 1;
-      if (bw > 1e-4) {
-        const dr = rgb[i * 3]! - bgMean[0]![o]! / bw;
-        const dg = rgb[i * 3 + 1]! - bgMean[1]![o]! / bw;
-        const db = rgb[i * 3 + 2]! - bgMean[2]![o]! / bw;
-        unlike = Math.min(1, (dr * dr + dg * dg + db * db) / (UNLIKE_BACKGROUND * UNLIKE_BACKGROUND));
-      }
-      const wt = a2 * a2 * unlike;
-      fgWeight[o] += wt;
-      fgSum[0]![o] += rgb[i * 3]! * wt;
-      fgSum[1]![o] += rgb[i * 3 + 1]! * wt;
-      fgSum[2]![o] += rgb[i * 3 + 2]! * wt;
-    }
-  }
+  const fgSum = [new Float32Array(w * h), new Float32Array(w * h), new Float32Array(w * h)] as const;
+  accumulateBlocks(rgb, alpha, width, height, S, fgWeight, fgSum, meanBgW, blockBg);
   // Twice as far: the hair under a wide overshoot can lie ~20 px inside the matte's edge.
   const meanFgW = boxMean(fgWeight, w, h, 2 * radius);
   const fgMean = fgSum.map((c) => boxMean(c, w, h, 2 * radius));
+  const [bgR, bgG, bgB] = bgMean as [Float32Array, Float32Array, Float32Array];
+  const [fgR, fgG, fgB] = fgMean as [Float32Array, Float32Array, Float32Array];
+  const [t0, t1, t2] = target;
 
   const out = new Uint8Array(n * 3);
-  const B = [0, 0, 0];
-  const F = [0, 0, 0];
   for (let y = 0; y < height; y++) {
+    const blockRow = ((y / S) | 0) * w;
+    // The bilinear taps of this row's block-grid position (as pixels.ts sampleBilinear takes them).
+    const fy = (y + 0.5) / S - 0.5;
+    const rowOutside = fy < -0.5 || fy > h - 0.5;
+    const y0 = Math.max(0, Math.min(h - 1, Math.floor(fy)));
+    const y1 = Math.min(h - 1, y0 + 1);
+    const ty = Math.max(0, Math.min(1, fy - y0));
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
       const o = i * 3;
       let a = alpha[i]!;
       if (a <= 0) {
-        out[o] = target[0];
-        out[o + 1] = target[1];
-        out[o + 2] = target[2];
+        out[o] = t0;
+        out[o + 1] = t1;
+        out[o + 2] = t2;
         continue;
       }
       // Alpha 1 away from any background (the block's weight, already a 12 px mean): the
       // person, as photographed.
-      if (a >= 1 && !(meanBgW[((y / S) | 0) * w + ((x / S) | 0)]! > NEAR_BACKGROUND)) {
+      if (a >= 1 && !(meanBgW[blockRow + ((x / S) | 0)]! > NEAR_BACKGROUND)) {
         out[o] = rgb[o]!;
         out[o + 1] = rgb[o + 1]!;
         out[o + 2] = rgb[o + 2]!;
         continue;
       }
-      const bx = (x + 0.5) / S;
-      const by = (y + 0.5) / S;
-      const bw = sampleBilinear(meanBgW, w, h, bx, by);
-      for (let c = 0; c < 3; c++) B[c] = bw > 1e-4 ? sampleBilinear(bgMean[c]!, w, h, bx, by) / bw : target[c]!;
-      const e0 = rgb[o]! - B[0]!;
-      const e1 = rgb[o + 1]! - B[1]!;
-      const e2 = rgb[o + 2]! - B[2]!;
+      const fx = (x + 0.5) / S - 0.5;
+      const outside = rowOutside || fx < -0.5 || fx > w - 0.5;
+      const x0 = Math.max(0, Math.min(w - 1, Math.floor(fx)));
+      const x1 = Math.min(w - 1, x0 + 1);
+      const tx = Math.max(0, Math.min(1, fx - x0));
+      const i00 = y0 * w + x0;
+      const i01 = y0 * w + x1;
+      const i10 = y1 * w + x0;
+      const i11 = y1 * w + x1;
+      const bw = (outside ? 0 : bilinearTaps(meanBgW, i00, i01, i10, i11, tx, ty));
+      const haveBg = bw > 1e-4;
+      const B0 = haveBg ? (outside ? 0 : bilinearTaps(bgR, i00, i01, i10, i11, tx, ty)) / bw : t0;
+      const B1 = haveBg ? (outside ? 0 : bilinearTaps(bgG, i00, i01, i10, i11, tx, ty)) / bw : t1;
+      const B2 = haveBg ? (outside ? 0 : bilinearTaps(bgB, i00, i01, i10, i11, tx, ty)) / bw : t2;
+      const e0 = rgb[o]! - B0;
+      const e1 = rgb[o + 1]! - B1;
+      const e2 = rgb[o + 2]! - B2;
       // Inside the matte (alpha above ~0.5) only a pixel of the background's own colour (within
       // 12 fully, beyond 24 not at all) is let go — the overshoot: F is pulled towards the skin,
       // so dark hair or a dark earring by a dark wall would otherwise read as a mix and fade.
       const ofWall = Math.min(1, Math.max(0, 2 - Math.sqrt(e0 * e0 + e1 * e1 + e2 * e2) / 12));
       let trust = Math.max(ofWall, Math.min(1, Math.max(0, (0.6 - a) / 0.2)));
+      let F0 = 0;
+      let F1 = 0;
+      let F2 = 0;
       if (trust > 0) {
-        const fw = sampleBilinear(meanFgW, w, h, bx, by);
-        for (let c = 0; c < 3; c++) F[c] = fw > 1e-4 ? sampleBilinear(fgMean[c]!, w, h, bx, by) / fw : rgb[o + c]!;
+        const fw = (outside ? 0 : bilinearTaps(meanFgW, i00, i01, i10, i11, tx, ty));
+        const haveFg = fw > 1e-4;
+        F0 = haveFg ? (outside ? 0 : bilinearTaps(fgR, i00, i01, i10, i11, tx, ty)) / fw : rgb[o]!;
+        F1 = haveFg ? (outside ? 0 : bilinearTaps(fgG, i00, i01, i10, i11, tx, ty)) / fw : rgb[o + 1]!;
+        F2 = haveFg ? (outside ? 0 : bilinearTaps(fgB, i00, i01, i10, i11, tx, ty)) / fw : rgb[o + 2]!;
         // The pixel's position on the line from B to F, trusted as far as F and B differ (RGB
         // distance 30 → not at all, 90 → fully: a blond strand on a light wall keeps the matte's
         // alpha) and as far as the pixel lies on that line (within 15 fully, beyond 30 not at
         // all: skin, or a pale earring in the soft edge, is no mix of the two).
-        const d0 = F[0]! - B[0]!;
-        const d1 = F[1]! - B[1]!;
-        const d2 = F[2]! - B[2]!;
+        const d0 = F0 - B0;
+        const d1 = F1 - B1;
+        const d2 = F2 - B2;
         const dd = d0 * d0 + d1 * d1 + d2 * d2;
         trust *= Math.min(1, Math.max(0, (Math.sqrt(dd) - 30) / 60));
         if (trust > 0) {
@@ -335,14 +332,70 @@ export function compositeOnBackground(
       // is divided by it: a blue wall leaves brown hair beige), so a pixel explained as a mix of
       // F and B leans on F; one off that line (a thin earring) keeps its own colour.
       const lean = (1 - a) * trust;
-      for (let c = 0; c < 3; c++) {
-        const own = Math.max(0, Math.min(255, (rgb[o + c]! - (1 - a) * B[c]!) / Math.max(a, 0.05)));
-        const fg = own + (F[c]! - own) * lean;
-        out[o + c] = Math.round(a * fg + (1 - a) * target[c]!);
-      }
+      const div = Math.max(a, 0.05);
+      const own0 = Math.max(0, Math.min(255, (rgb[o]! - (1 - a) * B0) / div));
+      const own1 = Math.max(0, Math.min(255, (rgb[o + 1]! - (1 - a) * B1) / div));
+      const own2 = Math.max(0, Math.min(255, (rgb[o + 2]! - (1 - a) * B2) / div));
+      out[o] = Math.round(a * (own0 + (F0 - own0) * lean) + (1 - a) * t0);
+      out[o + 1] = Math.round(a * (own1 + (F1 - own1) * lean) + (1 - a) * t1);
+      out[o + 2] = Math.round(a * (own2 + (F2 - own2) * lean) + (1 - a) * t2);
     }
   }
   return out;
+}
+
+/** sampleBilinear's arithmetic with its four taps and weights worked out once for several maps. */
+function bilinearTaps(map: Float32Array, i00: number, i01: number, i10: number, i11: number, tx: number, ty: number): number {
+  const a = map[i00]! * (1 - tx) + map[i01]! * tx;
+  const b = map[i10]! * (1 - tx) + map[i11]! * tx;
+  return a * (1 - ty) + b * ty;
+}
+
+/**
+ * Sums colour per 4×4 block, weighted per pixel: without `blockBg` by (1 − a)⁴ (the background),
+ * with it by a⁴ times how unlike the block's background colour the pixel is (the person).
+ */
+function accumulateBlocks(
+  rgb: Uint8Array,
+  alpha: Float32Array,
+  width: number,
+  height: number,
+  S: number,
+  weight: Float32Array,
+  [sumR, sumG, sumB]: readonly [Float32Array, Float32Array, Float32Array],
+  meanBgW: Float32Array | null,
+  blockBg: Float64Array | null,
+): void {
+  const w = Math.ceil(width / S);
+  for (let y = 0; y < height; y++) {
+    const row = Math.floor(y / S) * w;
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      const ai = alpha[i]!;
+      let wt: number;
+      const o = row + ((x / S) | 0);
+      if (!blockBg || !meanBgW) {
+        const u = (1 - ai) * (1 - ai);
+        wt = u * u;
+        if (wt === 0) continue;
+      } else {
+        const a2 = ai * ai;
+        if (a2 === 0) continue;
+        let unlike = 1;
+        if (meanBgW[o]! > 1e-4) {
+          const dr = rgb[i * 3]! - blockBg[o * 3]!;
+          const dg = rgb[i * 3 + 1]! - blockBg[o * 3 + 1]!;
+          const db = rgb[i * 3 + 2]! - blockBg[o * 3 + 2]!;
+          unlike = Math.min(1, (dr * dr + dg * dg + db * db) / (UNLIKE_BACKGROUND * UNLIKE_BACKGROUND));
+        }
+        wt = a2 * a2 * unlike;
+      }
+      weight[o] += wt;
+      sumR[o] += rgb[i * 3]! * wt;
+      sumG[o] += rgb[i * 3 + 1]! * wt;
+      sumB[o] += rgb[i * 3 + 2]! * wt;
+    }
+  }
 }
 
 /** RGB distance from the local background at which a pixel fully counts towards the person colour. */
