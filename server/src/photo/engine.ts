@@ -630,22 +630,25 @@ function crownOnWorking(face: FaceMeasure, straighten: CropTransform, crown: num
   return straighten.fromFrame([straighten.toFrame(face.centre)[0], crown]);
 }
 
+/** Whether the mask's crown (its row on the working image) ends below the photo's top edge. */
+function crownBelowTop(face: FaceMeasure, crownRow: number): boolean {
+  return crownRow > Math.max(2.5, face.faceWidth * 0.03);
+}
+
 /** Whether crownAtTop reads the photo's top rows: the mask's crown ends just below the top edge. */
 function readsTopRows(face: FaceMeasure, straighten: CropTransform, crown: number): boolean {
   const y = crownOnWorking(face, straighten, crown)[1];
-  return y > Math.max(2.5, face.faceWidth * 0.03) && y <= HAIR_TOP_CHECK_DEPTH * face.faceWidth;
+  return crownBelowTop(face, y) && y <= HAIR_TOP_CHECK_DEPTH * face.faceWidth;
 }
 
-/** `working` is needed only when readsTopRows says so (null otherwise). */
-function crownAtTop(mask: PersonMask, face: FaceMeasure, straighten: CropTransform, crown: number, working: RawImage | null): CrownAtTop {
+/** `topRows`: the working copy when readsTopRows says its top rows are read, null otherwise. */
+function crownAtTop(mask: PersonMask, face: FaceMeasure, straighten: CropTransform, crown: number, topRows: RawImage | null): CrownAtTop {
   const fw = face.faceWidth;
   const crownWorking = crownOnWorking(face, straighten, crown);
-  if (crownWorking[1] > Math.max(2.5, fw * 0.03)) {
+  if (crownBelowTop(face, crownWorking[1])) {
     // The mask can lose hair that is cut by the top edge (the model sees it end in the white
-    // painted above): the photo's own top rows tell.
-    if (!readsTopRows(face, straighten, crown)) return { crownY: crown, chord: 0 };
-    if (!working) throw new Error('crownAtTop: the top rows are read from the working copy');
-    return { crownY: crown, chord: hairChordAtTop(working, mask, face, crownWorking[1]) };
+    // painted above): the photo's own top rows tell, when the crown is just below the edge.
+    return { crownY: crown, chord: topRows ? hairChordAtTop(topRows, mask, face, crownWorking[1]) : 0 };
   }
   // The longest run of person along the image's top rows, over the head's span.
   const cx = face.centre[0];
